@@ -1,0 +1,74 @@
+# syria_notes: every target installs what it needs into .venv first, and can be run again safely.
+#   make report   parse, place and map the seed articles into report/
+#   make test     notebooks and library in step, notebook tests (all flags), pytest
+#   make readme   README.md from nbs/index.ipynb
+#   make docs     the Quarto site with nbdev_docs where quarto is installed, else an offline preview in _site/
+#   make bench    benchmark figures (printed; never timed tests)
+#   make lock     re-pin requirements/*.txt (with hashes) from the ranges in settings.ini
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TST_FLAGS := $(shell sed -n 's/^tst_flags *= *//p' settings.ini)
+LOCK_OPTS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+             --no-emit-find-links --no-emit-trusted-host
+
+.PHONY: help install test check-sync nbtest pytest readme docs bench report lock clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "syria_notes needs Python 3.11, found " + sys.version.split()[0] + " at " + sys.executable + " (set PYTHON=/path/to/python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+
+# The lock holds every package with its sha256 (the spaCy model included); the project itself goes in editable.
+$(STAMP): $(BIN)/python requirements/dev.txt settings.ini setup.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	@touch $@
+
+install: $(STAMP)
+
+test: install
+	@echo "== 1/3 nbdev_clean and nbdev_export leave the tree unchanged"
+	bash .ci/check-sync $(BIN)
+	@echo "== 2/3 nbdev_test --flags '$(TST_FLAGS)'"
+	$(BIN)/nbdev_test --flags "$(TST_FLAGS)"
+	@echo "== 3/3 pytest tests/"
+	$(BIN)/python -m pytest tests/
+
+readme: install
+	$(BIN)/python .ci/readme.py
+
+docs: install
+	@if command -v quarto > /dev/null; then \
+	  $(BIN)/nbdev_docs; \
+	else \
+	  echo "quarto is not installed: building the offline preview into _site/ (nbconvert; not the published site)"; \
+	  $(BIN)/python .ci/preview.py nbs _site; \
+	fi
+
+bench: install
+	$(BIN)/python tests/bench/run.py
+
+report: install
+	@rc=0; $(BIN)/syria-notes report seeds/*.txt -o report || rc=$$?; \
+	if [ $$rc -eq 3 ]; then echo "make report: report/ is incomplete (see above): the stages listed are not built yet"; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi
+
+# Re-pin: dev first (it holds everything), runtime constrained to the same versions.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'pip-tools>=7.4'
+	$(BIN)/pip-compile $(LOCK_OPTS) --extra dev -o requirements/dev.txt setup.py
+	$(BIN)/pip-compile $(LOCK_OPTS) -c requirements/dev.txt -o requirements/runtime.txt setup.py
+
+clean:
+	rm -rf report _site _docs _proc .pytest_cache test-artifacts .bench

@@ -1,0 +1,23 @@
+import os, shutil, sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent/"shared"
+
+
+@pytest.fixture(scope="session")
+def cli() -> str:
+    "The `syria-notes` executable installed beside this Python (the venv's)."
+    exe = Path(sys.executable).parent/"syria-notes"
+    assert exe.exists(), f"{exe} is missing: install the package (make install)"
+    return str(exe)
+
+
+@pytest.fixture
+def offline_env(monkeypatch, tmp_path):
+    "An environment with its own cache folder and online access off."
+    monkeypatch.setenv("SYRIA_NOTES_CACHE", str(tmp_path/"cache"))
+    monkeypatch.setenv("SYRIA_NOTES_ONLINE", "0")
+    return dict(os.environ)
