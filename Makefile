@@ -32,7 +32,6 @@ $(STAMP): $(BIN)/python requirements/dev.txt settings.ini setup.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	@touch $@
 
 install: $(STAMP)
