@@ -44,13 +44,9 @@ def test_readme_check_notices_a_stale_readme(tmp_path):
 # the Quarto site configuration
 
 def quarto_pages(config: dict) -> list:
-    def walk(items):
-        for item in items:
-            if isinstance(item, str): yield item
-            elif "href" in item: yield item["href"]
-            if isinstance(item, dict): yield from walk(item.get("contents", []))
-    website = config["website"]
-    return list(walk(website["sidebar"]["contents"])) + list(walk(website["navbar"].get("left", [])))
+    "The pages of the sidebar (as the offline preview orders them), then those of the navbar."
+    navbar = [item["href"] for item in config["website"]["navbar"].get("left", []) if "href" in item]
+    return load_script("preview").sidebar_pages(config) + navbar
 
 
 def test_quarto_config_parses_and_lists_pages_that_exist():
