@@ -1,5 +1,5 @@
 "The `syria-notes` command as a user runs it: the installed entry point, in a subprocess."
-import subprocess, sys
+import json, subprocess, sys
 
 import pytest
 
@@ -49,7 +49,7 @@ def test_no_command_is_one_line(cli):
 
 
 @pytest.mark.parametrize("args", [
-    ("parse", SEEDS[0]), ("geocode", "Aleppo"), ("places", SEEDS[0]), ("resolve", "corpus.jsonl"),
+    ("geocode", "Aleppo"), ("places", SEEDS[0]), ("resolve", "corpus.jsonl"),
     ("evaluate", "corpus.jsonl"), ("corpus", "seeds", "-o", "out")])
 def test_steps_not_built_say_so(cli, args, tmp_path):
     result = run(cli, *args, cwd=tmp_path if args[0] == "corpus" else ROOT)
@@ -64,11 +64,13 @@ def test_report_on_the_seeds(cli, tmp_path, offline_env):
     assert "wrote" in result.stderr and "not built yet" in result.stderr
     summary = (out/"summary.md").read_text()
     for seed in SEEDS: assert f"| {seed.stem} |" in summary
-    assert "## Not in this report" in summary
-    first = summary
+    assert "## Not in this report" in summary and "articles.json" not in summary.split("## Not in this report")[1]
+    first = {name: (out/name).read_bytes() for name in ("summary.md", "articles.json")}
     assert run(cli, "report", *SEEDS, "-o", out, env=offline_env).returncode == 3
-    assert (out/"summary.md").read_text() == first  # same inputs, same output
-    assert sorted(p.name for p in out.iterdir()) == ["summary.md"]  # no temporary files left
+    assert {name: (out/name).read_bytes() for name in first} == first  # same inputs, same outputs
+    assert sorted(p.name for p in out.iterdir()) == ["articles.json", "summary.md"]  # no temporary files left
+    articles = json.loads(first["articles.json"])
+    assert [a["id"] for a in articles] == [s.stem for s in SEEDS]
 
 
 @pytest.mark.parametrize("name, data, problem", [
@@ -88,3 +90,53 @@ def test_report_missing_input_and_bad_output(cli, tmp_path):
     assert_one_line_error(run(cli, "report", tmp_path/"nope.txt", "-o", tmp_path/"out"), 1, "no such file or folder")
     (tmp_path/"file").write_text("x")
     assert_one_line_error(run(cli, "report", SEEDS[0], "-o", tmp_path/"file"), 1, "exists and is not a folder")
+
+
+def all_pieces(record):
+    "Every text piece of a parsed article: (field, piece)."
+    for key, value in record.items():
+        for piece in value if isinstance(value, list) else [value]:
+            if isinstance(piece, dict) and "start" in piece: yield key, piece
+            if isinstance(piece, dict) and isinstance(piece.get("speaker_span"), dict): yield "speaker", piece["speaker_span"]
+
+
+def test_parse_the_seeds_offsets_point_at_the_source(cli, offline_env):
+    from syria_notes.articles import clean_markup
+    result = run(cli, "parse", *SEEDS, env=offline_env)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == [s.stem for s in SEEDS]
+    for seed, record in zip(SEEDS, records):
+        text = seed.read_text(encoding="utf-8")
+        pieces = list(all_pieces(record))
+        assert len(pieces) > 20
+        for key, piece in pieces: assert clean_markup(text[piece["start"]:piece["end"]]).text == piece["text"], (key, piece)
+    cnn = records[1]
+    assert cnn["source"] == "CNN" and cnn["updated"] == "2016-12-29T07:34:00-05:00"
+    assert [a["text"] for a in cnn["authors"]] == ["Angela Dewan", "Onur Cakir"]
+    assert {q["speaker"] for q in records[0]["quotes"]} >= {"Rami Abdel Rahman", "Ahmed Ramadan"}
+
+
+def test_parse_writes_a_file_with_o(cli, tmp_path, offline_env):
+    out = tmp_path/"articles.jsonl"
+    result = run(cli, "parse", ROOT/"seeds", "-o", out, env=offline_env)
+    assert result.returncode == 0 and result.stdout == ""
+    assert len(out.read_text().splitlines()) == len(SEEDS)
+
+
+@pytest.mark.parametrize("name, data, problem", [
+    ("table.csv.txt", b"id,name,lat,lon\n1,Aleppo,36.2,37.15\n2,Idlib,35.93,36.63\n3,Homs,34.73,36.72\n",
+     "looks like a table (4 columns separated by ',')"),
+    ("cp1252.txt", "Aleppo \u2013 a city".encode("cp1252"), "not valid UTF-8 (byte 0x96 at offset 7)"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
+])
+def test_parse_refuses_what_is_not_an_article(cli, tmp_path, name, data, problem):
+    bad = tmp_path/name
+    bad.write_bytes(data)
+    assert_one_line_error(run(cli, "parse", SEEDS[0], bad), 1, f"{bad}: {problem}")
+
+
+def test_parse_refuses_a_50_mb_file_without_reading_it(cli, tmp_path):
+    huge = tmp_path/"huge.txt"
+    with open(huge, "wb") as f: f.truncate(50 * 1024 * 1024)
+    assert_one_line_error(run(cli, "parse", huge), 1, "is 52.4 MB, more than the 5.0 MB an article may be")
