@@ -16,8 +16,7 @@ def cli() -> str:
 
 
 @pytest.fixture
-def offline_env(monkeypatch, tmp_path):
-    "An environment with its own cache folder and online access off."
-    monkeypatch.setenv("SYRIA_NOTES_CACHE", str(tmp_path/"cache"))
+def offline_env(monkeypatch):
+    "The environment with online access off (the cache folder, and so the built gazetteer, is the usual one)."
     monkeypatch.setenv("SYRIA_NOTES_ONLINE", "0")
     return dict(os.environ)

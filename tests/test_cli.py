@@ -1,5 +1,5 @@
 "The `syria-notes` command as a user runs it: the installed entry point, in a subprocess."
-import json, subprocess, sys
+import json, re, subprocess, sys
 
 import pytest
 
@@ -29,8 +29,8 @@ def test_version(cli):
 def test_help_lists_every_command_of_the_contract(cli):
     result = run(cli, "--help")
     assert result.returncode == 0
-    for command in ["parse", "geocode", "places", "resolve", "evaluate", "corpus", "report"]:
-        assert f"\n    {command} " in result.stdout
+    for command in ["parse", "geocode", "gazetteer", "places", "resolve", "evaluate", "corpus", "report"]:
+        assert re.search(rf"\n    {command}\s", result.stdout), command
     assert "SYRIA_NOTES_ONLINE" in result.stdout
 
 
@@ -49,7 +49,7 @@ def test_no_command_is_one_line(cli):
 
 
 @pytest.mark.parametrize("args", [
-    ("geocode", "Aleppo"), ("places", SEEDS[0]), ("resolve", "corpus.jsonl"),
+    ("places", SEEDS[0]), ("resolve", "corpus.jsonl"),
     ("evaluate", "corpus.jsonl"), ("corpus", "seeds", "-o", "out")])
 def test_steps_not_built_say_so(cli, args, tmp_path):
     result = run(cli, *args, cwd=tmp_path if args[0] == "corpus" else ROOT)
@@ -140,3 +140,28 @@ def test_parse_refuses_a_50_mb_file_without_reading_it(cli, tmp_path):
     huge = tmp_path/"huge.txt"
     with open(huge, "wb") as f: f.truncate(50 * 1024 * 1024)
     assert_one_line_error(run(cli, "parse", huge), 1, "is 52.4 MB, more than the 5.0 MB an article may be")
+
+
+def test_geocode_offline_answers_and_unknowns(cli, offline_env):
+    result = run(cli, "geocode", "Aleppo", "Astana", "Palmyra", "Nowhere-at-all-ville", env=offline_env)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["query"], r["name"], r["country_code"]) for r in records] == [
+        ("Aleppo", "Aleppo", "SY"), ("Astana", "Astana", "KZ"), ("Palmyra", "Tadmur", "SY"),
+        ("Nowhere-at-all-ville", None, None)]
+    assert set(records[0]) == {"query", "name", "lat", "lon", "country_code", "geonameid", "feature", "population", "source"}
+    us = json.loads(run(cli, "geocode", "Moscow", "--country", "US", env=offline_env).stdout)
+    assert (us["country_code"], us["name"]) == ("US", "Moscow")
+
+
+def test_geocode_online_needs_a_user_agent(cli, offline_env):
+    env = {k: v for k, v in offline_env.items() if k != "SYRIA_NOTES_USER_AGENT"}
+    assert_one_line_error(run(cli, "geocode", "Aleppo", "--online", env=env), 1, "needs a user agent that identifies you")
+
+
+def test_gazetteer_info_and_a_bad_addition(cli, tmp_path, offline_env):
+    info = json.loads(run(cli, "gazetteer", "info", env=offline_env).stdout)
+    assert info["places"] > 230_000 and "CC BY 4.0" in info["attribution"]
+    bad = tmp_path/"SY.txt"
+    bad.write_text("170100\tSalah ad Din\t36.18\n")
+    assert_one_line_error(run(cli, "gazetteer", "add", bad, env=offline_env), 1, f"{bad}: line 1: 3 tab-separated columns")
