@@ -46,7 +46,30 @@ def main():
         print(f"== bare spaCy nlp.pipe on {corpus}: {len(docs)} docs, {tokens:,} tokens in {secs:.1f} s: "
               f"{len(docs) / secs:.1f} docs/s, {tokens / secs:,.0f} tokens/s (1 process)")
     gazetteer_bench()
-    print("place recognition, resolution and corpus benchmarks: not built yet (04_places, 05_evaluate, 08_corpus)")
+    places_bench(nlp)
+    print("corpus benchmarks (Dask): not built yet (08_corpus)")
+
+
+def places_bench(bare_nlp):
+    "Evaluation figures, and the pipeline's speed beside bare spaCy on the same texts in the same run."
+    import resource
+    from syria_notes.evaluate import read_corpus, run_corpus, score
+    from syria_notes.places import places_nlp
+    nlp = places_nlp()
+    print("== places: speed and accuracy (syria-notes evaluate gives the same measures)")
+    for name in ["geowebnews.jsonl", "trnews.jsonl"]:
+        docs = read_corpus(BENCH/name)
+        texts = [d["text"] for d in docs]
+        _, bare = timed(lambda: list(bare_nlp.pipe(texts, batch_size=32)))
+        results, full = timed(lambda: run_corpus(docs, nlp, progress=False))
+        m = score(docs, results, full)
+        r = m["resolution_gold_spans"]
+        print(f"{name}: recognition P {m['recognition']['precision']} R {m['recognition']['recall']} F1 {m['recognition']['f1']}; "
+              f"resolution on gold spans: {r['accuracy_161km']:.1%} within 161 km, median {r['median_error_km']} km, "
+              f"AUC {r['auc_log_error']}; end to end {m['end_to_end_accuracy_161km']:.1%}")
+        print(f"  speed: bare spaCy {len(docs) / bare:.1f} docs/s, pipeline (recognise, resolve, and resolve the gold spans) "
+              f"{len(docs) / full:.1f} docs/s: {bare / full:.2f}x of bare spaCy (target >= 0.8x)")
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 def run_python(code: str) -> str:
