@@ -61,14 +61,15 @@ def places_bench(bare_nlp):
         docs = read_corpus(BENCH/name)
         texts = [d["text"] for d in docs]
         _, bare = timed(lambda: list(bare_nlp.pipe(texts, batch_size=32)))
-        results, full = timed(lambda: run_corpus(docs, nlp, progress=False))
-        m = score(docs, results, full)
+        _, full = timed(lambda: list(nlp.pipe(texts, batch_size=32)))
+        results, _ = timed(lambda: run_corpus(docs, nlp, progress=False))
+        m = score(docs, results)
         r = m["resolution_gold_spans"]
         print(f"{name}: recognition P {m['recognition']['precision']} R {m['recognition']['recall']} F1 {m['recognition']['f1']}; "
               f"resolution on gold spans: {r['accuracy_161km']:.1%} within 161 km, median {r['median_error_km']} km, "
               f"AUC {r['auc_log_error']}; end to end {m['end_to_end_accuracy_161km']:.1%}")
-        print(f"  speed: bare spaCy {len(docs) / bare:.1f} docs/s, pipeline (recognise, resolve, and resolve the gold spans) "
-              f"{len(docs) / full:.1f} docs/s: {bare / full:.2f}x of bare spaCy (target >= 0.8x)")
+        print(f"  speed: bare spaCy ({', '.join(bare_nlp.pipe_names)}) {len(docs) / bare:.1f} docs/s; places pipeline "
+              f"({', '.join(nlp.pipe_names)}) {len(docs) / full:.1f} docs/s: {bare / full:.2f}x of bare spaCy (target >= 0.8x)")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
