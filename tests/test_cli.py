@@ -63,10 +63,13 @@ def test_report_on_the_seeds(cli, tmp_path, offline_env):
     summary = (out/"summary.md").read_text()
     for seed in SEEDS: assert f"| {seed.stem} |" in summary
     assert "## Not in this report" in summary and "articles.json" not in summary.split("## Not in this report")[1]
-    first = {name: (out/name).read_bytes() for name in ("summary.md", "articles.json")}
+    first = {name: (out/name).read_bytes() for name in ("summary.md", "articles.json", "places.csv", "places.geojson")}
     assert run(cli, "report", *SEEDS, "-o", out, env=offline_env).returncode == 3
     assert {name: (out/name).read_bytes() for name in first} == first  # same inputs, same outputs
-    assert sorted(p.name for p in out.iterdir()) == ["articles.json", "summary.md"]  # no temporary files left
+    assert sorted(p.name for p in out.iterdir()) == ["articles.json", "places.csv", "places.geojson", "summary.md"]  # no temp files
+    features = json.loads(first["places.geojson"])["features"]
+    assert features and all(-180 <= f["geometry"]["coordinates"][0] <= 180 for f in features)
+    assert "| Aleppo | SY | city | gazetteer |" in summary and "GeoNames" in summary
     articles = json.loads(first["articles.json"])
     assert [a["id"] for a in articles] == [s.stem for s in SEEDS]
 
