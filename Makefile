@@ -60,7 +60,7 @@ bench: install
 
 report: install
 	@rc=0; $(BIN)/syria-notes report seeds/*.txt -o report || rc=$$?; \
-	if [ $$rc -eq 3 ]; then echo "make report: report/ is incomplete (see above): the stages listed are not built yet"; \
+	if [ $$rc -eq 3 ]; then echo "make report: report/ is incomplete (see above): no place could be placed, so there is no map"; \
 	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 # Re-pin: dev first (it holds everything), runtime constrained to the same versions.

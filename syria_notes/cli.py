@@ -241,10 +241,11 @@ REPORT_OUTPUTS = {  # file: what it holds
     "articles.json": "the parsed articles (titles, authors, dates, quotes, captions)",
     "places.csv": "the places each article names, geocoded, one row per mention",
     "places.geojson": "the same places as GeoJSON",
-    "map.png": "the static map", "map.svg": "the static map, as SVG",
-    "map.html": "the interactive map",
+    "map.png": "the static map (300 dpi PNG): markers sized by mentions, coloured by article",
+    "map.svg": "the static map, as SVG",
+    "map.html": "the interactive map (works offline): a layer per article, every mention in the popups",
 }
-REPORT_BUILT = {"articles.json", "places.csv", "places.geojson"}  # outputs this version writes, besides summary.md
+REPORT_BUILT = set(REPORT_OUTPUTS)  # outputs this version writes, besides summary.md
 
 def _write_atomic(path:Path, text:str):
     tmp = path.with_name(f".{path.name}.tmp")
@@ -275,35 +276,50 @@ def write_summary(articles:list, missing:list[str], places:list=()) -> str:
                       *[f"- {p.doc}: \"{p.text}\" ({p.label})" for p in unplaced]]
         lines += ["", "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0. Places marked "
                   "`containment` are placed at the place the text says they are in."]
+    written = [name for name in REPORT_OUTPUTS if name not in missing]
+    lines += ["", "## Files", "", *[f"- `{name}`: {REPORT_OUTPUTS[name]}" for name in written]]
     if missing:
         lines += ["", "## Not in this report", "",
-                  f"syria_notes {__version__} does not build these outputs yet; they are absent, not empty:", "",
+                  "No place in these articles could be placed, so these outputs are absent, not empty:", "",
                   *[f"- `{name}`: {REPORT_OUTPUTS[name]}" for name in missing]]
     return "\n".join(lines) + "\n"
+
+def _say(msg:str): print(f"syria-notes report: {msg}", file=sys.stderr, flush=True)
 
 def run_report(args) -> int:
     "`syria-notes report INPUT... -o DIR`."
     from tqdm.auto import tqdm
     from syria_notes.articles import article_record, read_article
+    from syria_notes.places import article_places, places_geojson
     files = input_files(args.inputs)
     out = Path(args.output)
     if out.exists() and not out.is_dir(): raise InputError(out, "exists and is not a folder")
     articles = [read_article(f) for f in tqdm(files, desc="read articles", unit="file", disable=len(files) < 2 or None)]
     out.mkdir(parents=True, exist_ok=True)
-    missing = [name for name in REPORT_OUTPUTS if name not in REPORT_BUILT]
-    for stale in missing: (out/stale).unlink(missing_ok=True)
     _write_atomic(out/"articles.json", json.dumps([article_record(a) for a in articles], ensure_ascii=False, indent=1) + "\n")
-    from syria_notes.places import article_places
     places = [p for a in tqdm(articles, desc="places", unit="article", disable=len(articles) < 2 or None) for p in article_places(a)]
     _write_atomic(out/"places.csv", _places_csv(places))
-    from syria_notes.places import places_geojson
     _write_atomic(out/"places.geojson", json.dumps(places_geojson(places), ensure_ascii=False, indent=1) + "\n")
+    written = ["articles.json", "places.csv", "places.geojson"]
+    if any(p.lat is not None for p in places):
+        from syria_notes.maps import article_names, interactive_map, plot_places, save_interactive, save_map
+        import matplotlib.pyplot as plt
+        names = article_names(articles)
+        _say(f"drawing the maps of {sum(p.lat is not None for p in places)} placed mentions")
+        fig = plot_places(places, names=names)
+        save_map(fig, out/"map"); plt.close(fig)
+        links = {a.id: os.path.relpath(Path(a.path).resolve(), out.resolve()) for a in articles if a.path}
+        save_interactive(interactive_map(places, titles=names, links=links), out/"map.html")
+        written += ["map.png", "map.svg", "map.html"]
+    missing = [name for name in REPORT_OUTPUTS if name not in written]
+    for stale in missing: (out/stale).unlink(missing_ok=True)
     _write_atomic(out/"summary.md", write_summary(articles, missing, places))
-    print(f"syria-notes report: read {len(files)} articles, found {len(places)} place mentions; wrote "
-          f"{', '.join(str(out/n) for n in ('articles.json', 'places.csv', 'places.geojson', 'summary.md'))}", file=sys.stderr)
+    _say(f"read {len(files)} article{'s'[:len(files) != 1]}, found {len(places)} place mentions; wrote "
+         f"{', '.join(str(out/n) for n in [*written, 'summary.md'])}")
     if not missing: return EXIT_OK
-    print(f"syria-notes report: incomplete: not built yet in {__version__}: {', '.join(missing)}", file=sys.stderr)
+    _say(f"incomplete: no place could be placed, so there is no map: {', '.join(missing)} not written")
     return EXIT_INCOMPLETE
+
 
 # %% ../nbs/07_cli.ipynb #8f35d620
 def main(argv:list[str]|None=None, # arguments; defaults to `sys.argv[1:]`
