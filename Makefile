@@ -1,6 +1,7 @@
 # syria_notes: every target installs what it needs into .venv first, and can be run again safely.
 #   make report   parse, place and map the seed articles into report/
-#   make test     notebooks and library in step, notebook tests (all flags), pytest
+#   make test     notebooks and library in step, notebook tests (all flags), pytest (browser and JupyterLab included)
+#                 locally, skip the slow end-to-end tests: make test PYTEST_ARGS='-m "not browser and not jupyter"'
 #   make readme   README.md from nbs/index.ipynb
 #   make docs     the Quarto site with nbdev_docs where quarto is installed, else an offline preview in _site/
 #   make bench    benchmark figures (printed; never timed tests)
@@ -15,10 +16,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TST_FLAGS := $(shell sed -n 's/^tst_flags *= *//p' settings.ini)
+PYTEST_ARGS ?=
+# Debian's chromium, which Playwright drives in the browser tests (Playwright's own download does not work here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCK_OPTS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
              --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help install test check-sync nbtest pytest readme docs bench report lock clean
+.PHONY: help install browser test check-sync nbtest pytest readme docs bench report lock clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -36,13 +41,20 @@ $(STAMP): $(BIN)/python requirements/dev.txt settings.ini setup.py
 
 install: $(STAMP)
 
-test: install
+$(CHROMIUM):
+	@echo "== installing Debian's chromium for the browser tests"
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium || \
+	  { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+browser: $(CHROMIUM)
+
+test: install browser
 	@echo "== 1/3 nbdev_clean and nbdev_export leave the tree unchanged"
 	bash .ci/check-sync $(BIN)
 	@echo "== 2/3 nbdev_test --flags '$(TST_FLAGS)'"
 	$(BIN)/nbdev_test --flags "$(TST_FLAGS)"
 	@echo "== 3/3 pytest tests/"
-	$(BIN)/python -m pytest tests/
+	$(BIN)/python -m pytest tests/ $(PYTEST_ARGS)
 
 readme: install
 	$(BIN)/python .ci/readme.py
