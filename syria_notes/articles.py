@@ -504,10 +504,11 @@ def read_article(source:str|os.PathLike, # a .txt or .html file, or the article'
                  id:str|None=None,       # defaults to the file stem, or "text"
                  nlp=None,               # spaCy pipeline for quotes; defaults to `load_nlp()`
                  analyse:bool=True,      # find quotes, dates and figures too
+                 is_text:bool|None=None, # True: `source` is the text; False: a path; None: guess (a short one-line .txt/.html name is a path)
                 ) -> Article:
     "Read and segment an article from a file or from text, with its quotes, dates and figures."
-    looks_like_path = isinstance(source, os.PathLike) or ("\n" not in source and len(source) < 1024
-                                                         and Path(source).suffix.lower() in (".txt",) + HTML_SUFFIXES)
+    looks_like_path = (not is_text) if is_text is not None else isinstance(source, os.PathLike) or (
+        "\n" not in source and len(source) < 1024 and Path(source).suffix.lower() in (".txt",) + HTML_SUFFIXES)
     path = Path(source) if looks_like_path else None
     name = str(path) if path else "<text>"
     text = read_text(path, max_bytes=MAX_ARTICLE_BYTES) if path else decode_text(source.encode("utf-8"), name)

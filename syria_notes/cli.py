@@ -8,14 +8,14 @@ import argparse, contextlib, io, json, os, sys
 from pathlib import Path
 
 from . import __version__
-from .core import (ENV_CACHE, ENV_MODEL, ENV_ONLINE, InputError, NotAvailableError,
+from .core import (ENV_CACHE, ENV_MODEL, ENV_ONLINE, InputError,
                               SyriaNotesError, default_model)
 
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_INTERRUPTED', 'COMMANDS', 'ARTICLE_SUFFIXES',
            'GEOCODE_FIELDS', 'GEONAMES_SOURCES', 'REPORT_OUTPUTS', 'REPORT_BUILT', 'OneLineParser', 'make_parser',
            'input_files', 'run_parse', 'geocode_record', 'run_geocode', 'run_gazetteer', 'run_places', 'run_resolve',
-           'run_evaluate', 'write_summary', 'run_report', 'main', 'run_cli']
+           'run_corpus', 'run_evaluate', 'write_summary', 'run_report', 'main', 'run_cli']
 
 # %% ../nbs/07_cli.ipynb #af552045
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -26,7 +26,7 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 def _epilog() -> str:
-    return ("exit status:\n  0 done, 1 bad input, 2 wrong usage or a step not built yet,\n"
+    return ("exit status:\n  0 done, 1 bad input, 2 wrong usage,\n"
             "  3 report written without some of its outputs, 130 interrupted\n"
             f"environment:\n  {ENV_MODEL:<20}spaCy pipeline name or path\n"
             f"  {ENV_CACHE:<20}cache folder (compiled gazetteer, geocoding cache)\n"
@@ -62,12 +62,15 @@ COMMANDS = {  # name: (help, function adding its arguments)
                 lambda p: (p.add_argument("corpus", metavar="CORPUS.jsonl"), _output(p))),
     "evaluate": ("score recognition and resolution on a benchmark corpus",
                  lambda p: (p.add_argument("corpus", metavar="CORPUS.jsonl"), _output(p))),
-    "corpus": ("a whole archive to a partitioned Parquet dataset, locally or on a Dask cluster",
-               lambda p: (p.add_argument("input", metavar="INPUT", help="a folder, .jsonl or Parquet corpus"),
-                          p.add_argument("-o", "--output", metavar="OUT", required=True),
-                          p.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler"),
-                          p.add_argument("--workers", type=int, metavar="N", help="local worker processes"),
-                          _online(p))),
+    "corpus": ("a whole archive to a partitioned Parquet dataset, locally or on a Dask cluster; resumable",
+               lambda p: (p.add_argument("input", metavar="INPUT", help="a folder of .txt/.html files, a .jsonl file or a Parquet dataset"),
+                          p.add_argument("-o", "--output", metavar="OUT", required=True,
+                                         help="output folder: places/, articles/, errors/ (Parquet), manifest.json; rerun to resume"),
+                          (lambda g: (g.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786"),
+                                      g.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes"))
+                          )(p.add_mutually_exclusive_group()),
+                          p.add_argument("--partition-size", type=int, default=100, metavar="N",
+                                         help="documents per partition (default 100)"))),
     "report": ("the main job: maps, places, parsed articles and a summary in one folder",
                lambda p: (_inputs(p, "a .txt or .html article, or a folder of them"),
                           p.add_argument("-o", "--output", metavar="DIR", required=True),
@@ -75,9 +78,6 @@ COMMANDS = {  # name: (help, function adding its arguments)
 }
 
 # %% ../nbs/07_cli.ipynb #e9688760
-def _not_built(args) -> int:
-    raise NotAvailableError(f"`syria-notes {args.command}` is not built yet in syria_notes {__version__}")
-
 def make_parser() -> argparse.ArgumentParser:
     "The `syria-notes` argument parser, one subparser per command of the contract."
     parser = OneLineParser(prog="syria-notes", epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -89,7 +89,7 @@ def make_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help, epilog=_epilog(),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         add_arguments(p)
-        p.set_defaults(run=globals().get(f"run_{name}", _not_built))
+        p.set_defaults(run=globals()[f"run_{name}"])
     return parser
 
 # %% ../nbs/07_cli.ipynb #ba518a04
@@ -228,6 +228,31 @@ def run_resolve(args) -> int:
     docs = read_corpus(args.corpus)
     records = [asdict(p) for _, gold in run_corpus(docs) for p in gold]
     _write_lines([json.dumps(r, ensure_ascii=False) for r in records], args.output)
+    return EXIT_OK
+
+def run_corpus(args) -> int:
+    "`syria-notes corpus INPUT -o OUT [--scheduler ADDRESS | --workers N]`."
+    from syria_notes.corpus import process_corpus
+    if args.workers is not None and args.workers < 1: raise InputError("--workers", "must be 1 or more")
+    client = cluster = None
+    try:
+        if args.scheduler:
+            from distributed import Client
+            try: client = Client(args.scheduler, timeout="10s")
+            except (OSError, TimeoutError) as e: raise InputError(args.scheduler, f"no Dask scheduler answers there ({type(e).__name__})") from None
+        elif (args.workers or 1) > 1:
+            from distributed import Client
+            from syria_notes.corpus import local_cluster
+            cluster = local_cluster(args.workers)
+            client = Client(cluster)
+        totals = process_corpus(args.input, args.output, client=client, size=args.partition_size)
+    finally:
+        if client is not None: client.close()
+        if cluster is not None: cluster.close()
+    rate = f"; {totals['docs_per_second']} documents/s" if totals["docs_per_second"] else ""
+    print(f"syria-notes corpus: {totals['documents']} documents, {totals['places']} place mentions, {totals['errors']} "
+          f"documents not processed (see {args.output}/errors/){rate}; wrote {args.output}/places/ and {args.output}/articles/ "
+          "(place data from GeoNames, CC BY 4.0)", file=sys.stderr)
     return EXIT_OK
 
 def run_evaluate(args) -> int:

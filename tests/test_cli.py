@@ -48,13 +48,6 @@ def test_no_command_is_one_line(cli):
     assert_one_line_error(run(cli), 2, "required: COMMAND")
 
 
-@pytest.mark.parametrize("args", [("corpus", "seeds", "-o", "out")])
-def test_steps_not_built_say_so(cli, args, tmp_path):
-    result = run(cli, *args, cwd=tmp_path if args[0] == "corpus" else ROOT)
-    assert_one_line_error(result, 2, f"`syria-notes {args[0]}` is not built yet")
-    assert not (tmp_path/"out").exists()
-
-
 def test_report_on_the_seeds(cli, tmp_path, offline_env):
     out = tmp_path/"report"
     result = run(cli, "report", *SEEDS, "-o", out, env=offline_env)

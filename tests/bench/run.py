@@ -27,6 +27,7 @@ def timed(fn):
 
 
 def main():
+    if sys.argv[1:] == ["corpus"]: return corpus_bench()
     print("== core: loading the spaCy pipeline (fresh process each)")
     code = "import time; t=time.perf_counter(); from syria_notes.core import load_nlp; load_nlp(); {}"
     cold = subprocess.run([sys.executable, "-c", code.format("print(time.perf_counter()-t)")],
@@ -47,7 +48,13 @@ def main():
               f"{len(docs) / secs:.1f} docs/s, {tokens / secs:,.0f} tokens/s (1 process)")
     gazetteer_bench()
     places_bench(nlp)
-    print("corpus benchmarks (Dask): not built yet (08_corpus)")
+    corpus_bench()
+
+
+def corpus_bench():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import corpus as corpus_module  # tests/bench/corpus.py
+    corpus_module.main()
 
 
 def places_bench(bare_nlp):
