@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_corpus.ipynb #4b6b24db
 from __future__ import annotations
-import hashlib, json, os, resource, sys, time, traceback
+import hashlib, json, os, resource, sys, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_maps.ipynb #280c07fb
 from __future__ import annotations
-import html, json, math, os, re
+import html, json, math, os
 from collections import Counter
 from importlib import resources
 from pathlib import Path

@@ -67,7 +67,7 @@ def main(n: int = int(os.environ.get("BENCH_DOCS", "5000"))):
               f"({_rate(n, run1) / _rate(n, bare1):.2f}x bare); {_workers_report(tmp/'one')}")
 
         t = time.perf_counter(); sum(1 for _ in nlp.pipe(texts, batch_size=16, n_process=2)); bare2 = time.perf_counter() - t
-        t = time.perf_counter(); two = process_corpus(path, tmp/"two", workers=2, progress=False); run2 = time.perf_counter() - t
+        t = time.perf_counter(); process_corpus(path, tmp/"two", workers=2, progress=False); run2 = time.perf_counter() - t
         results["2 local processes"] = (bare2, run2)
         print(f"2 local processes: bare spaCy (n_process=2) {_rate(n, bare2):.1f} docs/s; pipeline {_rate(n, run2):.1f} docs/s "
               f"({_rate(n, run2) / _rate(n, bare2):.2f}x bare); {_workers_report(tmp/'two')}")
@@ -103,8 +103,8 @@ def main(n: int = int(os.environ.get("BENCH_DOCS", "5000"))):
                     os.kill(pid, signal.SIGKILL); killed["pid"] = pid
                 except Exception as e: killed["pid"] = f"none ({type(e).__name__}: the run ended first)"
             threading.Thread(target=kill_one, daemon=True).start()
-            try: first_run = process_corpus(path, tmp/"crash", client=client, progress=False); note = "Dask rescheduled its tasks"
-            except Exception as e: first_run, note = None, f"the run failed ({type(e).__name__})"
+            try: process_corpus(path, tmp/"crash", client=client, progress=False); note = "Dask rescheduled its tasks"
+            except Exception as e: note = f"the run failed ({type(e).__name__})"
         done = len(list((tmp/"crash"/"_done").glob("*.json")))
         again = process_corpus(path, tmp/"crash", progress=False)
         same = all(read_output(tmp/"crash", t).equals(read_output(tmp/"one", t)) for t in TABLES)
