@@ -175,15 +175,18 @@ def furniture_reason(s:str) -> str|None:
 # ---- metadata -----------------------------------------------------------------------------------
 _BYLINE = re.compile(r"^By\s+(?P<names>.+?)(?:,\s*(?P<source>[A-Z][\w&. ]{1,40}))?$")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# possessive `\s*+`: runs of spaces between optional parts must not be split every way (cubic time)
 _TIMESTAMP = re.compile(
-    r"^(?P<kind>Updated|Published|Posted|Last updated)?:?\s*(?P<time>\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\.?)?\s*"
-    r"(?P<tz>[A-Z]{2,4})?,?\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*)?"
-    rf"(?P<date>(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS}),?\s+\d{{4}})\s*$")
+    r"^(?P<kind>Updated|Published|Posted|Last updated)?:?\s*+(?P<time>\d{1,2}:\d{2}\s*+[AaPp]\.?[Mm]\.?)?\s*+"
+    r"(?P<tz>[A-Z]{2,4})?,?\s*+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*+)?"
+    rf"(?P<date>(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS}),?\s+\d{{4}})\s*+$")
 TIMEZONES = {"ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York",
              "CT": "America/Chicago", "PT": "America/Los_Angeles", "GMT": "UTC", "UTC": "UTC",
              "BST": "Europe/London", "CET": "Europe/Paris", "EET": "Europe/Istanbul"}
-_DATELINE = re.compile(r"^(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)*)?)"
-                       r"\s*\((?P<source>[A-Z][A-Za-z]{1,15}(?: [A-Z][a-z]+)?)\)\s*(?:[-–—]\s*)?")
+# words taken whole (`*+`) and few: a hyphen is both in a word and between words, and "A-A-A-..." must not be split
+# every possible way (exponential time)
+_DATELINE = re.compile(r"^(?P<place>[A-Z][\w.'’-]*+(?:[ -][A-Z][\w.'’-]*+){0,5}(?:,\s*+[A-Z][\w.'’-]*+(?:\s[A-Z][\w.'’-]*+){0,4})?)"
+                       r"\s*+\((?P<source>[A-Z][A-Za-z]{1,15}(?: [A-Z][a-z]+)?)\)\s*+(?:[-–—]\s*+)?")
 
 def parse_timestamp(s:str) -> tuple[str, datetime]|None:
     "`('updated', datetime)` from a line like 'Updated 7:34 AM ET, Thu December 29, 2016'."
@@ -223,25 +226,37 @@ def _sub_span(line:Line, i:int, j:int, cls=Span, **kw) -> Span:
 
 def _duplicate_groups(lines:list[Line], candidates:list[int]) -> dict[int, list[int]]:
     "Line index -> the indices of every line that repeats it (same words, or one a truncated copy of the other)."
-    groups, norms = {}, {i: normal(lines[i].text) for i in candidates}
-    for a in candidates:
-        for b in candidates:
-            if b <= a or not norms[a] or not norms[b]: continue
-            short, long = sorted((norms[a], norms[b]), key=len)
-            if short == long or (len(short.split()) >= 5 and long.startswith(short)):
-                group = groups.get(a) or groups.get(b) or [a]
-                for k in (a, b):
-                    if k not in group: group.append(k)
-                    groups[k] = group
-    return groups
+    norms = {i: normal(lines[i].text) for i in candidates}
+    parent = {i: i for i in candidates}  # union-find: linear in the lines, however many repeat
+    def root(i):
+        while parent[i] != i: parent[i] = parent[parent[i]]; i = parent[i]
+        return i
+    def join(a, b):
+        a, b = root(a), root(b)
+        if a != b: parent[max(a, b)] = min(a, b)
+    by_norm = {}
+    for i in candidates:
+        if norms[i]: by_norm.setdefault(norms[i], []).append(i)
+    for same in by_norm.values():
+        for k in same[1:]: join(same[0], k)
+    keys = sorted(by_norm)  # the lines that begin with a line come right after it in sorted order
+    for n, key in enumerate(keys):
+        if len(key.split()) < 5: continue  # a truncated copy: five words or more
+        for longer in keys[n + 1:]:
+            if not longer.startswith(key): break
+            join(by_norm[key][0], by_norm[longer][0])
+    groups = {}
+    for i in candidates: groups.setdefault(root(i), []).append(i)
+    return {i: group for group in groups.values() if len(group) > 1 for i in group}
 
-def _after_list_heading(lines:list[Line], i:int) -> bool:
-    "Is line `i` in a run of headline-shaped lines under a list heading ('Most read', 'Related stories')?"
-    for k in range(i - 1, -1, -1):
-        reason = furniture_reason(lines[k].text)
-        if reason == "list heading": return True
-        if reason is None and not headline_shaped(lines[k].text): return False
-    return False
+def _under_list_heading(lines:list[Line], reasons:list[str|None]) -> list[bool]:
+    "For each line: is it in a run of headline-shaped lines under a list heading ('Most read', 'Related stories')?"
+    under, inside = [], False
+    for line, reason in zip(lines, reasons):
+        under.append(inside)
+        if reason == "list heading": inside = True
+        elif reason is None and not headline_shaped(line.text): inside = False
+    return under
 
 def segment(text:str) -> dict:
     "Split scraped article text into metadata, highlights, paragraphs, captions, headings and dropped lines."
@@ -250,13 +265,14 @@ def segment(text:str) -> dict:
                captions=[], headings=[], dropped=[])
     role = {}  # line index -> decided role
     def drop(i, reason): role[i] = "dropped"; out["dropped"].append(lines[i].span(Dropped, reason=reason))
+    reasons = [furniture_reason(line.text) for line in lines]
     for i, line in enumerate(lines):
-        if r := furniture_reason(line.text):
+        if r := reasons[i]:
             drop(i, r)
             if normal(line.text) in HIGHLIGHT_MARKERS: role[i] = "marker"
     for i, line in enumerate(lines):  # "Image caption," labels the next line; "Image source, AFP" credits it
         m = _CAPTION_LABEL.match(line.text)
-        if not m or m["label"].lower() != "caption" or i in role and not m["rest"] and furniture_reason(line.text) != "caption label": continue
+        if not m or m["label"].lower() != "caption" or i in role and not m["rest"] and reasons[i] != "caption label": continue
         credit = next((c["rest"] for k in (i - 1, i + 1, i + 2) if 0 <= k < len(lines)
                        and (c := _CAPTION_LABEL.match(lines[k].text)) and c["label"].lower() != "caption"), None)
         if m["rest"]:  # "Image caption Nikki Haley ...": the caption follows its label on the line
@@ -266,7 +282,8 @@ def segment(text:str) -> dict:
     body = next((i for i, l in enumerate(lines) if i not in role and _is_body(l)), len(lines))
     rest = [i for i in range(len(lines)) if i not in role]
     groups = _duplicate_groups(lines, rest)
-    gallery = {i for i, l in enumerate(lines) if furniture_reason(l.text) in ("gallery counter", "gallery title", "gallery control")}
+    gallery = {i for i, r in enumerate(reasons) if r in ("gallery counter", "gallery title", "gallery control")}
+    under_heading = _under_list_heading(lines, reasons)
     near_gallery = lambda i: i + 1 in gallery  # a gallery prints a caption just before its controls
     # header: metadata, highlights, title
     marker = max((i for i in range(body) if role.get(i) == "marker"), default=None)
@@ -307,7 +324,7 @@ def segment(text:str) -> dict:
             role[keep] = "caption"
             credit = next((c for k in group if (c := photo_credit(lines[k].text))), None)
             out["captions"].append(line.span(Caption, credit=credit))
-        elif headline_shaped(t) and _after_list_heading(lines, keep):
+        elif headline_shaped(t) and under_heading[keep]:
             drop(keep, "promoted link")
         elif headline_shaped(t) and line.blank_before and line.blank_after:
             role[keep] = "heading"; out["headings"].append(line.span())
@@ -443,7 +460,9 @@ class Article:
 class Citation(Span):
     how:str = ""  # "according to", "sourced from", "reports", "told", ...
 
-_NAME = r"[A-Z][\w&.'’-]*(?:\s+(?:of|for|the|and|[A-Z][\w&.'’-]*))*"
+# a name starts a word and runs at most seven words, each taken whole (`*+`): a long line of capitalised
+# words, or one endless word, then costs linear time, not quadratic
+_NAME = r"(?<![\w&.'’-])[A-Z][\w&.'’-]*+(?:\s+(?:of|for|the|and|[A-Z][\w&.'’-]*+)){0,6}"
 _CITED_BEFORE = re.compile(r"\b(?P<how>[Aa]ccording to|[Ss]ourced from|[Cc]iting|[Vv]ia)\s+(?P<phrase>[^,.;:()“”\"]{1,60})")
 _CITED_REPORTS = re.compile(rf"(?P<name>{_NAME})\s+(?P<how>reports|reported)\b(?!\s+(?:from|for|on)\b)")  # not a reporter
 _CITED_TOLD = re.compile(r"\b(?P<how>told)\s+(?P<name>[A-Z]{2,6})\b")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect, math, re, threading
 from collections import Counter
 from dataclasses import asdict, dataclass
+from types import SimpleNamespace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -31,7 +32,9 @@ ORG_HEADS = {"army", "observatory", "ministry", "forces", "council", "times", "p
              "airlines", "airways", "union", "bank", "university", "police", "navy", "guard", "federation", "government",
              "coalition", "committee", "commission", "broadcasting", "television", "radio", "press", "institute",
              "association", "fc", "club", "league", "company", "corporation", "group", "foundation", "mission", "embassy"}
-_NAME = r"(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z0-9][\w’'-]*(?:\s+(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z][\w’'-]*)*"
+# a name starts a word and runs at most six words, each taken whole (`*+`), so that a line of capitalised words
+# (or one endless word) costs linear time, not quadratic
+_NAME = r"(?<![\w’'-])(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z0-9][\w’'-]*+(?:\s+(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z][\w’'-]*+){0,5}"
 _MODIFIER = r"(?:(?:military|ancient|old|new|main|central|northern|southern|eastern|western|refugee|industrial)\s+)*"
 SUBPLACE_BEFORE = re.compile(rf"(?P<name>{_NAME})\s+{_MODIFIER}(?P<noun>(?i:{SUBPLACE_NOUNS}))\b")
 IN_CITY = re.compile(rf"\b(?:of|in|near|at)\s+(?P<name>{_NAME}),\s+(?P<parent>[A-Z][\w’'-]+)\b")  # "of Jamiat al-Zahra, Aleppo"
@@ -66,14 +69,14 @@ def _strong_place(candidates:list[Candidate], label:str) -> bool:
     return c.names >= 10 and ((c.support >= 3 and (label == "NORP" or c.population >= 20_000))
                               or (c.population >= 500_000 and c.names >= 30))  # or a large city: "Homs"
 
-def _org_follows(doc:Doc, end:int) -> bool:
+def _org_follows(text:str, end:int) -> bool:
     "Is the text at `end` the head of an organisation's name ('Syrian Observatory', 'Free Syrian Army')?"
-    m = re.match(r"\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<head>[A-Z][\w’'-]*)", doc.text[end:end + 60])
+    m = re.match(r"\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<head>[A-Z][\w’'-]*)", text[end:end + 60])
     return bool(m) and m["head"].lower() in ORG_HEADS
 
 def recognise(doc:Doc, gazetteer) -> list[Mention]:
     "Place mentions in `doc`: the model's places, corrected by the gazetteer, plus sub-places named by pattern."
-    found = []
+    found, doc_text = [], doc.text  # `doc.text` joins every token: read it once
     blockers = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
     for e in doc.ents:
         text = re.sub(r"^(?:the|The)\s+", "", e.text)
@@ -90,8 +93,8 @@ def recognise(doc:Doc, gazetteer) -> list[Mention]:
                                                          and cands[0].feature not in ("country", "admin1")):
                 found.append(Mention(start, end, text, text, "LOC" if cands[0].feature in ("continent", "region") else "GPE", "gazetteer"))
     for rx in (SUBPLACE_BEFORE, SUBPLACE_AFTER):
-        for m in rx.finditer(doc.text):
-            if rx is SUBPLACE_AFTER and re.search(r"[A-Z][\w’'-]*\s+$", doc.text[max(0, m.start() - 40):m.start()]):
+        for m in rx.finditer(doc_text):
+            if rx is SUBPLACE_AFTER and re.search(r"[A-Z][\w’'-]*\s+$", doc_text[max(0, m.start() - 40):m.start()]):
                 continue  # "the Karm al-Beik region of Aleppo": the name is before the noun, Aleppo is its parent
             name = re.sub(r"^(?:The|the)\s+", "", m["name"])
             if name.lower() in ("the", "a", "an") or not re.search(r"[A-Za-z0-9]", name): continue
@@ -99,11 +102,11 @@ def recognise(doc:Doc, gazetteer) -> list[Mention]:
             ns = m.start("name") + m["name"].index(name)
             start, end = (ns, m.end("noun")) if rx is SUBPLACE_BEFORE else (ns, m.end("name"))
             noun = m["noun"].lower()
-            parent = PARENT.match(doc.text[m.end():m.end() + 80])
+            parent = PARENT.match(doc_text[m.end():m.end() + 80])
             query = f"{name} {m['noun']}" if m["noun"][0].isupper() else name  # "Umayyad Mosque" is the name
-            found.append(Mention(start, end, doc.text[start:end], query, "FAC", "pattern", noun,
+            found.append(Mention(start, end, doc_text[start:end], query, "FAC", "pattern", noun,
                                  parent["parent"] if parent else None))
-    for m in IN_CITY.finditer(doc.text):
+    for m in IN_CITY.finditer(doc_text):
         parents = gazetteer.lookup(m["parent"], limit=5)
         if not parents or parents[0].feature != "city" or parents[0].match == "skeleton": continue  # only "X, <city>"
         name = re.sub(r"^(?:The|the)\s+", "", m["name"])
@@ -112,15 +115,17 @@ def recognise(doc:Doc, gazetteer) -> list[Mention]:
         start = m.start("name") + m["name"].index(name)
         found.append(Mention(start, start + len(name), name, name, "FAC", "pattern", "place", m["parent"]))
     people = {w for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split()}  # "Narendra Modi"
-    kept = []
+    kept, kept_end = [], 0  # sorted by start, so a mention overlaps one kept if it starts before the last end
+    blocker_starts = [s for s, _ in blockers]  # the model's entities never overlap: one blocker at most holds a mention
     for m in sorted(found, key=lambda m: (m.start, -(m.end - m.start), m.source != "pattern")):
         if m.source == "ner" and m.text in people and not _strong_place(gazetteer.lookup(m.text, limit=1), "GPE"):
             continue  # the model's "Modi" (GPE) is the "Narendra Modi" (PERSON) of another sentence
-        if any(m.start < k.end and k.start < m.end for k in kept): continue  # the longest, earliest wins
-        if m.source != "pattern" and any(s <= m.start and m.end <= e and (e - s) > (m.end - m.start) for s, e in blockers):
+        if m.start < kept_end: continue  # the longest, earliest wins
+        b = bisect.bisect_right(blocker_starts, m.start) - 1
+        if m.source != "pattern" and b >= 0 and m.end <= blockers[b][1] and blockers[b][1] - blockers[b][0] > m.end - m.start:
             continue  # part of an organisation's or a person's name: "Times of Israel", "Free Syrian Army"
-        if m.label in ("GPE", "NORP", "LOC") and _org_follows(doc, m.end): continue
-        kept.append(m)
+        if m.label in ("GPE", "NORP", "LOC") and _org_follows(doc_text, m.end): continue
+        kept.append(m); kept_end = max(kept_end, m.end)
     return kept
 
 # %% ../nbs/04_places.ipynb #59ee4af5
@@ -170,19 +175,22 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc") -> lis
     # places it names unambiguously ("Ontario" makes a document about Canada, and its "London" London, Ontario)
     countries = Counter(f.country_code for f, cs in zip(firsts, cands) if f is not None and f.country_code and
                         (f.feature in ("country", "admin1") or len(cs) == 1 or cs[0].score - cs[1].score >= 1.5))
-    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    # the other places the document names, once per point (a long document names the same few places many times)
+    points = Counter((f.lat, f.lon) for f in firsts if f is not None and f.feature in ("city", "admin1"))
+    text, sentences = doc.text, list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sentence_starts = [sent.start_char for sent in sentences]
     places = []
     for i, (m, cs) in enumerate(zip(mentions, cands)):
         k = bisect.bisect_right(sentence_starts, m.start) - 1
         sentence = sentences[k].text if k >= 0 else ""
-        qualifier = re.match(r"\s*,\s*(?P<q>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", doc.text[m.end:m.end + 40])
+        qualifier = re.match(r"\s*,\s*(?P<q>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", text[m.end:m.end + 40])
         qualifiers = gazetteer.lookup(qualifier["q"], limit=5) if qualifier else []
         adjective = re.search(r"\b([A-Z][a-z]+)\s+(?:capital|city|town|province|region|port|village)\s+$",
-                              doc.text[max(0, m.start - 40):m.start])
+                              text[max(0, m.start - 40):m.start])
         adjectives = [a for a in gazetteer.lookup(adjective[1], limit=1) if a.match == "demonym"] if adjective else []
         names_a_country = bool(cs) and cs[0].feature == "country" and cs[0].match != "skeleton"
-        others = [f for j, f in enumerate(firsts) if f is not None and j != i and f.feature in ("city", "admin1")]
+        own = (firsts[i].lat, firsts[i].lon) if firsts[i] is not None and firsts[i].feature in ("city", "admin1") else None
+        others = [SimpleNamespace(lat=lat, lon=lon) for (lat, lon), n in points.items() if n > ((lat, lon) == own)]
         scored = []
         for c in cs:
             s = c.score

@@ -38,17 +38,18 @@ def quotations(text:str, min_words:int=2) -> list[tuple[int, int]]:
 def _speech_verb(doc, qs:int, qe:int):
     "The speech verb outside the quotation at characters `qs:qe` of `doc` that introduces it, or None."
     inside = lambda t: qs <= t.idx < qe
-    roots = [t for t in doc if inside(t) and (not inside(t.head) or t.head is t)]
+    quoted = doc.char_span(qs, qe, alignment_mode="expand")  # found by binary search: never a walk over the doc
+    if quoted is None: return None
+    roots = [t for t in quoted if inside(t) and (not inside(t.head) or t.head.i == t.i)]
     for r in roots:  # follow the parse up from the quotation to the first speech verb
         t = r
-        while t.head is not t:
-            h = t.head
+        for h in r.ancestors:  # spaCy makes a new Token on each access: walk by index, never by identity
             if not inside(h) and h.lemma_ in SPEECH_LEMMAS and h.pos_ in ("VERB", "AUX"):
                 if t.dep_ in SPEECH_EDGES: return h
                 break
             t = h
     # the parser may cut `"...," he said.` into two sentences: a speech verb right after the closing mark
-    after = [t for t in doc if t.idx >= qe][:6]
+    after = [t for t in doc[quoted.end:quoted.end + 7] if t.idx >= qe][:6]
     for t in after:
         if t.is_sent_end and t.i != after[-1].i and t.text in ".!?": break
         if t.lemma_ in SPEECH_LEMMAS and t.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in t.children): return t
@@ -60,7 +61,7 @@ def _subject(verb):
         for c in verb.children:
             if c.dep_ == "nsubj": return c
             if c.dep_ == "agent": return next((g for g in c.children if g.dep_ == "pobj"), None)
-        if verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head is verb: return None
+        if verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head.i == verb.i: return None
         verb = verb.head
     return None
 
@@ -93,9 +94,9 @@ def find_quotes(article:Article, # a segmented article
     people = [m[2] for m in mentions]
     quotes = []
     for k, p in enumerate(pieces):
-        for qs, qe in quotations(p.doc.text):
+        for qs, qe in quotations(p.clean.text):  # the text the piece's parse was made from
             start, end = p.raw(qs, qe)
-            quote = Quote(start, end, p.doc.text[qs:qe], article.text[start:end])
+            quote = Quote(start, end, p.clean.text[qs:qe], article.text[start:end])
             verb = _speech_verb(p.doc, qs, qe)
             subject = _subject(verb) if verb is not None else None
             if subject is not None: _attribute(quote, subject, p, mentions, people, article.text)
@@ -106,7 +107,7 @@ def find_quotes(article:Article, # a segmented article
 def _attribute(quote:Quote, subject, piece:_Piece, mentions:list, people:list[str], text:str):
     "Fill in the quote's speaker from the subject token of its speech verb."
     doc = piece.doc
-    def span_of(i, j): s, e = piece.raw(i, j); return Span(s, e, doc.text[i:j], text[s:e])
+    def span_of(i, j): s, e = piece.raw(i, j); return Span(s, e, piece.clean.text[i:j], text[s:e])
     if subject.lower_ in PRONOUNS:
         at = piece.raw(subject.idx, subject.idx + len(subject))[0]
         before = [m for m in mentions if m[0] < at]
