@@ -4,7 +4,8 @@
 
 # %% ../nbs/00_core.ipynb #6144042e
 from __future__ import annotations
-import importlib.util, os, threading
+import ctypes, importlib.util, os, signal, stat, sys, tempfile, threading, time
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import platformdirs
 # %% auto #0
 __all__ = ['PREFERRED_MODEL', 'PACKAGED_MODEL', 'ENV_MODEL', 'ENV_CACHE', 'ENV_ONLINE', 'SyriaNotesError', 'InputError',
            'ModelError', 'OfflineError', 'NotAvailableError', 'default_model', 'parse_flag', 'Settings', 'get_settings',
-           'cache_dir', 'decode_text', 'human_size', 'read_text', 'load_nlp']
+           'cache_dir', 'decode', 'decode_text', 'human_size', 'read_bytes', 'read_text', 'atomic_path', 'atomic_write',
+           'BudgetExceeded', 'Failure', 'one_line', 'time_budget', 'progress', 'load_nlp']
 
 # %% ../nbs/00_core.ipynb #4a40ddf3
 class SyriaNotesError(Exception):
@@ -94,18 +96,40 @@ def cache_dir(settings:Settings|None=None, # defaults to `get_settings()`
     return path
 
 # %% ../nbs/00_core.ipynb #9d6f07c6
+_BOMS = [(b"\xef\xbb\xbf", "utf-8-sig", "utf-8 (with BOM)"), (b"\xff\xfe\x00\x00", "utf-32", "utf-32"),
+         (b"\x00\x00\xfe\xff", "utf-32", "utf-32"), (b"\xff\xfe", "utf-16", "utf-16"), (b"\xfe\xff", "utf-16", "utf-16")]
+
+def _utf16_shaped(sample:bytes) -> bool:
+    "Are the NUL bytes of `sample` every other byte, as in UTF-16 text of a Latin script?"
+    if len(sample) < 16: return False
+    even, odd = sample[0::2], sample[1::2]
+    return any(a.count(0) > 0.4 * len(a) and b.count(0) < 0.05 * len(b) for a, b in ((odd, even), (even, odd)))
+
+def decode(data:bytes,            # the file's bytes
+           source:str="<bytes>",  # file name for errors
+          ) -> tuple[str, str]:
+    "(text, encoding) of an article's bytes: UTF-8, or UTF-16/32 with a byte-order mark; binary, empty or other encodings refused."
+    codec, name = next(((c, n) for bom, c, n in _BOMS if data.startswith(bom)), ("utf-8", "utf-8"))
+    if codec == "utf-8":
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            if _utf16_shaped(data[:2000]):
+                raise InputError(source, "looks like UTF-16 without a byte-order mark; convert it first, e.g. iconv -f UTF-16LE -t UTF-8")
+            raise InputError(source, f"binary data (NUL byte at offset {nul}), not a text article")
+    try: text = data.decode(codec)
+    except UnicodeDecodeError as e:
+        if codec != "utf-8": raise InputError(source, f"not valid {name} (bad bytes at offset {e.start})") from None
+        raise InputError(source, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
+                                 "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8") from None
+    if codec != "utf-8" and "\x00" in text: raise InputError(source, f"binary data (a NUL character in {name} text), not a text article")
+    if not text.strip(): raise InputError(source, "empty: no text to read" if text == "" else "holds only white space: no text to read")
+    return text, name
+
 def decode_text(data:bytes,            # the file's bytes
                 source:str="<bytes>",  # file name for errors
                ) -> str:
-    "Decode an article's bytes as UTF-8, refusing binary, empty and non-UTF-8 input with a clear error."
-    nul = data.find(b"\x00", 0, 8192)
-    if nul >= 0: raise InputError(source, f"binary data (NUL byte at offset {nul}), not a text article")
-    try: text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(source, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                                 "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8") from None
-    if not text.strip(): raise InputError(source, "empty: no text to read")
-    return text
+    "Decode an article's bytes with `decode`, refusing binary, empty and undecodable input with a clear error."
+    return decode(data, source)[0]
 
 def human_size(n:int) -> str:
     "A byte count as people write it: '13.3 kB', '50.0 MB'."
@@ -113,20 +137,128 @@ def human_size(n:int) -> str:
         if n >= size: return f"{n / size:.1f} {unit}"
     return f"{n} bytes"
 
-def read_text(path:str|os.PathLike,   # a UTF-8 text or HTML file
-              max_bytes:int|None=None, # refuse larger files, before reading them
-             ) -> str:
-    "Read a file as UTF-8 text with `decode_text`; a missing, oversized file or a folder is an `InputError`."
+def read_bytes(path:str|os.PathLike,     # a file
+               max_bytes:int|None=None,  # refuse larger files, before reading them
+              ) -> bytes:
+    "A file's bytes; missing, special (FIFO, device), oversized, unreadable files and folders are an `InputError`."
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise InputError(path, f"is {human_size(size)}, more than the {human_size(max_bytes)} an article may be")
-        data = path.read_bytes()
-    except FileNotFoundError: raise InputError(path, "no such file") from None
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode): raise InputError(path, "is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode): raise InputError(path, "is not a regular file (a device, pipe or socket)")
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise InputError(path, f"is {human_size(st.st_size)}, more than the {human_size(max_bytes)} an article may be")
+        return path.read_bytes()
+    except FileNotFoundError: raise InputError(path, "no such file" if not path.is_symlink() else "a link to a file that does not exist") from None
     except IsADirectoryError: raise InputError(path, "is a folder, not a file") from None
-    except OSError as e: raise InputError(path, f"cannot read ({e.strerror})") from None
-    return decode_text(data, str(path))
+    except OSError as e: raise InputError(path, f"cannot read ({(e.strerror or str(e)).lower()})") from None
+
+def read_text(path:str|os.PathLike,   # a text or HTML file
+              max_bytes:int|None=None, # refuse larger files, before reading them
+             ) -> str:
+    "Read a file as text with `read_bytes` and `decode_text`."
+    return decode_text(read_bytes(path, max_bytes), str(path))
+
+# %% ../nbs/00_core.ipynb #9df311e8
+@contextmanager
+def atomic_path(path:str|os.PathLike, # the file to write
+               ):
+    "A temporary path beside `path` to write to; moved onto `path` when the block succeeds, removed when it fails."
+    path = Path(path)
+    if path.is_dir(): raise InputError(path, "is a folder; give a file name")
+    if not path.parent.is_dir(): raise InputError(path, f"cannot write: the folder {path.parent} does not exist")
+    try: fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e: raise InputError(path, f"cannot write into {path.parent} ({(e.strerror or str(e)).lower()})") from None
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+def _umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
+def atomic_write(path:str|os.PathLike, # the file to write
+                 data:str|bytes,       # its whole content (text is written as UTF-8)
+                ) -> Path:
+    "Write `data` to `path` atomically with `atomic_path`."
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
+
+# %% ../nbs/00_core.ipynb #c5d87d28
+class BudgetExceeded(BaseException):
+    "A document took longer than its time budget."
+
+@dataclass
+class Failure:
+    "A document the run could not finish, and why: one record of a command's errors output."
+    id:str          # the document's id, or where it is ("corpus.jsonl line 7") when it has none
+    stage:str       # read, segment, analyse, places, resolve, ...
+    message:str     # what went wrong, in one line
+    origin:str = "" # the file (and line or row) it came from
+
+def one_line(e:BaseException, budget:float|None=None) -> str:
+    "A one-line message for an exception caught while working on a document."
+    if isinstance(e, BudgetExceeded):
+        return f"took longer than the time budget of {budget:g} s" if budget else "took longer than the time budget"
+    if isinstance(e, SyriaNotesError): text = str(e)
+    else: text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+@contextmanager
+def time_budget(seconds:float|None, # None or 0: no limit
+               ):
+    "Raise `BudgetExceeded` in this thread if the block runs longer than `seconds`."
+    if not seconds or seconds <= 0:
+        yield; return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def expired(signum, frame): raise BudgetExceeded()
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try: yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    target, lock, state = threading.get_ident(), threading.Lock(), {"done": False, "fired": False}
+    def expire():
+        with lock:
+            if state["done"]: return
+            state["fired"] = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(BudgetExceeded))
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try: yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["fired"]:  # raised too late to land inside the block: take it back
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+
+# %% ../nbs/00_core.ipynb #aeb06051
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython") and getattr(sys.modules["IPython"], "get_ipython", lambda: None)()
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+def progress(iterable=None,        # what to iterate over
+             total:int|None=None,  # how many items, when `iterable` has no length
+             desc:str="",          # what is counted, e.g. "places"
+             unit:str="doc",
+             quiet:bool=False,     # never show a bar
+            ):
+    "A tqdm progress bar on standard error (or in the notebook), shown only when someone is watching."
+    from tqdm.auto import tqdm
+    watching = _in_notebook() or (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, disable=quiet or not watching,
+                dynamic_ncols=True, leave=False)
 
 # %% ../nbs/00_core.ipynb #bf9d237b
 _nlp_cache:dict = {}
