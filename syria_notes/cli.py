@@ -4,21 +4,24 @@
 
 # %% ../nbs/07_cli.ipynb #b04a13f8
 from __future__ import annotations
-import argparse, contextlib, io, json, os, sys
+import argparse, contextlib, csv, io, json, os, signal, sys
+from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
-from .core import (ENV_CACHE, ENV_MODEL, ENV_ONLINE, InputError,
-                              SyriaNotesError, default_model)
+from .core import (ENV_CACHE, ENV_MODEL, ENV_ONLINE, Failure, InputError, SyriaNotesError, atomic_path,
+                              atomic_write, default_model)
+from .inputs import DEFAULT_BUDGET
 
 # %% auto #0
-__all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_INTERRUPTED', 'COMMANDS', 'ARTICLE_SUFFIXES',
-           'GEOCODE_FIELDS', 'GEONAMES_SOURCES', 'REPORT_OUTPUTS', 'REPORT_BUILT', 'OneLineParser', 'make_parser',
-           'input_files', 'run_parse', 'geocode_record', 'run_geocode', 'run_gazetteer', 'run_places', 'run_resolve',
-           'run_corpus', 'run_evaluate', 'write_summary', 'run_report', 'main', 'run_cli']
+__all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_FAILED', 'EXIT_INTERRUPTED', 'INPUTS_HELP', 'COMMANDS',
+           'GEOCODE_FIELDS', 'GEONAMES_SOURCES', 'REPORT_OUTPUTS', 'OneLineParser', 'make_parser', 'printable',
+           'describe', 'Run', 'run_parse', 'geocode_record', 'run_geocode', 'run_gazetteer', 'PlaceWriter',
+           'places_csv', 'run_places', 'run_resolve', 'run_evaluate', 'run_corpus', 'write_summary', 'run_report',
+           'main', 'threading_main', 'run_cli']
 
 # %% ../nbs/07_cli.ipynb #af552045
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 class OneLineParser(argparse.ArgumentParser):
     "An `ArgumentParser` whose usage errors are one line on standard error, status 2."
@@ -26,24 +29,43 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 def _epilog() -> str:
-    return ("exit status:\n  0 done, 1 bad input, 2 wrong usage,\n"
-            "  3 report written without some of its outputs, 130 interrupted\n"
+    return ("exit status:\n  0 done, 1 bad input (nothing written), 2 wrong usage,\n"
+            "  3 report written without some of its outputs,\n"
+            "  4 some documents failed (listed on standard error and in --errors; the rest was written),\n"
+            "  130 interrupted\n"
             f"environment:\n  {ENV_MODEL:<20}spaCy pipeline name or path\n"
-            f"  {ENV_CACHE:<20}cache folder (compiled gazetteer, geocoding cache)\n"
+            f"  {ENV_CACHE:<20}cache folder (compiled gazetteer, geocoding cache, fetched pages)\n"
             f"  {ENV_ONLINE:<20}1 to allow the network\n")
 
 # %% ../nbs/07_cli.ipynb #6b3f0148
-def _inputs(p, what="a .txt or .html article, a folder of them, or a .jsonl corpus of {\"id\",\"text\"} lines"):
+INPUTS_HELP = ("article files (.txt, .md, .html), folders of them (recursive), glob patterns, - for standard input, "
+               "corpora (.jsonl, .csv, .tsv, .parquet with a text column, and optionally id, title, date, url, source), "
+               "or http(s) addresses with --fetch")
+
+def _seconds(value:str) -> float:
+    try: seconds = float(value)
+    except ValueError: raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if seconds < 0: raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return seconds
+
+def _documents(p, what=INPUTS_HELP, fetch=True):
+    "The arguments of a command that works through documents: inputs, budget, errors output, quiet."
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=what)
-def _output(p, what="write here instead of standard output"):
+    if fetch: p.add_argument("--fetch", action="store_true", help="download http(s) inputs with trafilatura (cached); off by default")
+    p.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
+                   help=f"time one document may take before it is recorded as failed and skipped (default {DEFAULT_BUDGET:g}; 0: no limit)")
+    p.add_argument("--errors", metavar="FILE", help="also write the documents that failed to FILE, as JSON Lines (id, stage, message, origin)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no notices (failures are still reported)")
+def _output(p, what="write here (atomically) instead of standard output"):
     p.add_argument("-o", "--output", metavar="OUT", help=what)
 def _online(p):
     p.add_argument("--online", action="store_true", help="allow online geocoding (off by default)")
+def _workers(p):
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
 
 COMMANDS = {  # name: (help, function adding its arguments)
-    "parse": ("read articles: title, authors, dates, quotes, captions, each with its offsets",
-              lambda p: (p.add_argument("inputs", nargs="+", metavar="FILE", help="a .txt or .html article"),
-                         _output(p))),
+    "parse": ("read articles: title, authors, dates, quotes, captions, each with its offsets; one record per document",
+              lambda p: (_documents(p), _output(p))),
     "geocode": ("look place names up in the offline gazetteer (or online with --online)",
                 lambda p: (p.add_argument("queries", nargs="+", metavar="QUERY", help="a place name"),
                            p.add_argument("--country", metavar="CC", help="ISO 3166 alpha-2 code to prefer"),
@@ -54,27 +76,29 @@ COMMANDS = {  # name: (help, function adding its arguments)
                                             help="for add: a GeoNames dump (.txt) or a CSV (name, lat, lon[, country, kind])"),
                              p.add_argument("--force", action="store_true", help="for build: rebuild even if up to date"))),
     "places": ("every place each article mentions, resolved to coordinates",
-               lambda p: (_inputs(p), _output(p),
+               lambda p: (_documents(p), _output(p),
                           p.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl"),
-                          p.add_argument("--workers", type=int, default=1, metavar="N", help="processes to use"),
-                          _online(p))),
+                          _workers(p), _online(p))),
     "resolve": ("resolve the gold toponym spans of a benchmark corpus (recognition skipped)",
-                lambda p: (p.add_argument("corpus", metavar="CORPUS.jsonl"), _output(p))),
+                lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p))),
     "evaluate": ("score recognition and resolution on a benchmark corpus",
-                 lambda p: (p.add_argument("corpus", metavar="CORPUS.jsonl"), _output(p))),
+                 lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p))),
     "corpus": ("a whole archive to a partitioned Parquet dataset, locally or on a Dask cluster; resumable",
-               lambda p: (p.add_argument("input", metavar="INPUT", help="a folder of .txt/.html files, a .jsonl file or a Parquet dataset"),
+               lambda p: (p.add_argument("inputs", nargs="+", metavar="INPUT",
+                                         help="folders of articles, or corpora (.jsonl, .csv, .tsv, .parquet or a folder of .parquet files)"),
                           p.add_argument("-o", "--output", metavar="OUT", required=True,
                                          help="output folder: places/, articles/, errors/ (Parquet), manifest.json; rerun to resume"),
                           (lambda g: (g.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786"),
                                       g.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes"))
                           )(p.add_mutually_exclusive_group()),
                           p.add_argument("--partition-size", type=int, default=100, metavar="N",
-                                         help="documents per partition (default 100)"))),
+                                         help="documents per partition (default 100)"),
+                          p.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
+                                         help=f"time one document may take (default {DEFAULT_BUDGET:g}; 0: no limit)"),
+                          p.add_argument("-q", "--quiet", action="store_true", help="no progress bar"))),
     "report": ("the main job: maps, places, parsed articles and a summary in one folder",
-               lambda p: (_inputs(p, "a .txt or .html article, or a folder of them"),
-                          p.add_argument("-o", "--output", metavar="DIR", required=True),
-                          _online(p))),
+               lambda p: (_documents(p), p.add_argument("-o", "--output", metavar="DIR", required=True),
+                          _workers(p), _online(p))),
 }
 
 # %% ../nbs/07_cli.ipynb #e9688760
@@ -93,41 +117,75 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 # %% ../nbs/07_cli.ipynb #ba518a04
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+def printable(s:str) -> str:
+    "`s` on one line: line breaks and other control characters shown as escapes."
+    return s if s.isprintable() else s.encode("unicode_escape").decode("ascii")
 
-def input_files(inputs:list[str|os.PathLike], # files and folders, as given on the command line
-               ) -> list[Path]:
-    "The article files `inputs` name, folders expanded, each once, in a stable order."
-    files = []
-    for given in map(Path, inputs):
-        if given.is_dir():
-            found = sorted(f for f in given.rglob("*") if f.suffix.lower() in ARTICLE_SUFFIXES and f.is_file()
-                           and not any(part.startswith(".") for part in f.relative_to(given).parts))
-            if not found: raise InputError(given, f"folder holds no {', '.join(ARTICLE_SUFFIXES)} files")
-            files += found
-        elif given.exists(): files.append(given)
-        else: raise InputError(given, "no such file or folder")
-    return list(dict.fromkeys(files))
+def describe(f:Failure) -> str:
+    "A failure in one line: where, what, and the stage it happened in."
+    where = f.origin if f.origin and printable(f.id) in f.origin else f"{printable(f.id)} ({f.origin})" if f.origin else printable(f.id)
+    message = f.message.removeprefix(f"{f.origin}: ") if f.origin else f.message
+    return printable(f"{where}: {message} [{f.stage}]")
+
+def _open(args):
+    "The command's inputs, opened; what was skipped on purpose is said unless --quiet."
+    from syria_notes.inputs import open_inputs
+    inputs = open_inputs(args.inputs, fetch_urls=getattr(args, "fetch", False))
+    if not args.quiet:
+        for notice in inputs.notices: _say(args.command, notice)
+    return inputs
+
+def _say(command:str, msg:str):
+    from tqdm import tqdm
+    tqdm.write(f"syria-notes {command}: {printable(msg)}", file=sys.stderr)
+
+class Run:
+    "What a command does to its documents: each failure said as it happens, all of them written to --errors at the end."
+    def __init__(self, args):
+        self.args, self.failures, self.done = args, [], 0
+        self._errors = contextlib.ExitStack()
+    def __enter__(self):
+        if getattr(self.args, "errors", None): self._tmp = self._errors.enter_context(atomic_path(self.args.errors))
+        return self
+    def __exit__(self, *exc):
+        if exc[0] is None and getattr(self.args, "errors", None):
+            self._tmp.write_text("".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in self.failures), encoding="utf-8")
+        return self._errors.__exit__(*exc)
+    def failed(self, f:Failure):
+        self.failures.append(f)
+        _say(self.args.command, f"failed: {describe(f)}")
+    def finish(self, what:str) -> int:
+        "Say what was done (and how many documents failed); the exit status."
+        if not self.failures:
+            if not self.args.quiet: _say(self.args.command, what)
+            return EXIT_OK
+        listed = f"listed in {self.args.errors}" if getattr(self.args, "errors", None) else "listed above"
+        _say(self.args.command, f"{what}; {len(self.failures)} of {self.done + len(self.failures)} documents failed ({listed})")
+        return EXIT_FAILED
+
+@contextlib.contextmanager
+def _output_stream(path:str|None):
+    "Standard output, or a file written atomically (its folder checked before any work)."
+    if path in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f: yield f
 
 # %% ../nbs/07_cli.ipynb #304fd1cb
-def _write_lines(lines:list[str], output:str|None):
-    "JSON Lines to standard output, or atomically to `output`."
-    if output is None:
-        for line in lines: print(line)
-        return
-    out = Path(output)
-    if out.is_dir(): raise InputError(out, "is a folder; give a file name for the JSON Lines")
-    _write_atomic(out, "".join(line + "\n" for line in lines))
-
 def run_parse(args) -> int:
-    "`syria-notes parse FILE... [-o OUT]`."
-    from tqdm.auto import tqdm
-    from syria_notes.articles import article_record, read_article
-    files = input_files(args.inputs)
-    records = [article_record(read_article(f)) for f in tqdm(files, desc="parse", unit="file", disable=len(files) < 2 or None)]
-    _write_lines([json.dumps(r, ensure_ascii=False) for r in records], args.output)
-    if args.output: print(f"syria-notes parse: wrote {len(records)} articles to {args.output}", file=sys.stderr)
-    return EXIT_OK
+    "`syria-notes parse INPUT... [-o OUT]`."
+    from syria_notes.articles import article_record
+    from syria_notes.process import process
+    inputs = _open(args)
+    with Run(args) as run, _output_stream(args.output) as out:
+        for item in process(inputs, "parse", args.budget, batch=1, quiet=args.quiet):
+            if isinstance(item, Failure): run.failed(item); continue
+            doc, article = item
+            record = article_record(article) | {"origin": doc.origin, "metadata": doc.metadata}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            run.done += 1
+    return run.finish(f"parsed {run.done} document{'s'[:run.done != 1]}" + (f" into {args.output}" if args.output else ""))
 
 # %% ../nbs/07_cli.ipynb #4b85ffcc
 GEOCODE_FIELDS = ("name", "lat", "lon", "country_code", "geonameid", "feature", "population", "source")
@@ -150,7 +208,7 @@ def run_geocode(args) -> int:
         geocoder = online_geocoder()
     else: geocoder = OfflineGeocoder()
     records = [geocode_record(q, geocoder.geocode(q, country_codes=countries)) for q in args.queries]
-    _write_lines([json.dumps(r, ensure_ascii=False) for r in records], None)
+    for r in records: print(json.dumps(r, ensure_ascii=False))
     if any(r["source"] in GEONAMES_SOURCES for r in records):
         print("syria-notes geocode: place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0", file=sys.stderr)
     return EXIT_OK
@@ -171,67 +229,83 @@ def run_gazetteer(args) -> int:
     return EXIT_OK
 
 # %% ../nbs/07_cli.ipynb #b491dbde
-def _place_records(inputs:list[str], workers:int=1) -> list:
-    "The places of every input: articles from files and folders, documents from .jsonl corpora."
-    from tqdm.auto import tqdm
-    from syria_notes.articles import read_article
-    from syria_notes.evaluate import read_corpus
-    from syria_notes.places import joined_text, places_nlp, to_source
-    texts, maps = [], []  # (doc id, text to parse), and how to map its offsets back
-    for given in inputs:
-        if str(given).endswith(".jsonl"):
-            for d in read_corpus(given): texts.append((d["id"], d["text"])); maps.append(None)
+class PlaceWriter:
+    "Place records written as they come: JSON Lines, CSV (the columns of `Place`) or one GeoJSON FeatureCollection."
+    def __init__(self, out, fmt:str="jsonl"):
+        from syria_notes.places import PLACE_FIELDS
+        self.out, self.fmt, self.features = out, fmt, 0
+        if fmt == "csv": self.csv = csv.DictWriter(out, fieldnames=PLACE_FIELDS, lineterminator="\n"); self.csv.writeheader()
+        elif fmt == "geojson": out.write('{"type": "FeatureCollection", "features": [')
+    def write(self, places:list):
+        from syria_notes.places import places_geojson
+        if self.fmt == "csv": self.csv.writerows(asdict(p) for p in places)
+        elif self.fmt == "geojson":
+            for f in places_geojson(places)["features"]:
+                self.out.write(("," if self.features else "") + "\n" + json.dumps(f, ensure_ascii=False)); self.features += 1
         else:
-            for f in input_files([given]):
-                article = read_article(f, analyse=False)
-                text, starts, ends = joined_text(article)
-                texts.append((article.id, text)); maps.append((article, starts, ends))
-    nlp, places = places_nlp(), []
-    docs = nlp.pipe(((text, doc_id) for doc_id, text in texts), as_tuples=True, n_process=max(1, workers), batch_size=8)
-    for (doc, doc_id), mapping in zip(tqdm(docs, total=len(texts), desc="places", unit="doc", disable=len(texts) < 2 or None), maps):
-        found = doc._.places
-        for p in found: p.doc = doc_id
-        places += to_source(found, *mapping) if mapping else found
-    return places
+            for p in places: self.out.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+    def close(self):
+        if self.fmt == "geojson": self.out.write("\n]}\n")
 
-def _places_csv(places:list) -> str:
+def places_csv(places:list) -> str:
     "The places as CSV, one row per mention, the columns of `Place`."
-    import csv
-    from dataclasses import asdict
-    from syria_notes.places import PLACE_FIELDS
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=PLACE_FIELDS, lineterminator="\n")
-    writer.writeheader(); writer.writerows(asdict(p) for p in places)
+    writer = PlaceWriter(buffer, "csv"); writer.write(places)
     return buffer.getvalue()
-
-def _write_places(places:list, fmt:str, output:str|None):
-    from dataclasses import asdict
-    from syria_notes.places import places_geojson
-    if fmt == "geojson": _write_lines([json.dumps(places_geojson(places), ensure_ascii=False)], output)
-    elif fmt == "csv": _write_lines(_places_csv(places).splitlines(), output)
-    else: _write_lines([json.dumps(asdict(p), ensure_ascii=False) for p in places], output)
 
 def run_places(args) -> int:
     "`syria-notes places INPUT... [--format jsonl|csv|geojson] [-o OUT] [--workers N]`."
+    from syria_notes.process import process
     if args.workers < 1: raise InputError("--workers", "must be 1 or more")
-    places = _place_records(args.inputs, args.workers)
-    _write_places(places, args.format, args.output)
-    placed = sum(p.lat is not None for p in places)
-    print(f"syria-notes places: {len(places)} mentions, {placed} placed, {len(places) - placed} not placed; "
-          "place data from GeoNames (CC BY 4.0)", file=sys.stderr)
-    return EXIT_OK
+    inputs = _open(args)
+    mentions = placed = 0
+    with Run(args) as run, _output_stream(args.output) as out:
+        writer = PlaceWriter(out, args.format)
+        for item in process(inputs, "places", args.budget, workers=args.workers, quiet=args.quiet):
+            if isinstance(item, Failure): run.failed(item); continue
+            doc, (article, places) = item
+            writer.write(places)
+            run.done += 1; mentions += len(places); placed += sum(p.lat is not None for p in places)
+        writer.close()
+    return run.finish(f"{run.done} documents, {mentions} mentions, {placed} placed, {mentions - placed} not placed; "
+                      "place data from GeoNames (CC BY 4.0)")
+
+def _gold(args, run):
+    "The scorable documents of a gold corpus; rows that cannot be used are failures of the run."
+    from syria_notes.evaluate import read_corpus
+    if len(args.inputs) != 1: raise InputError(" ".join(args.inputs), "give one corpus with gold toponyms")
+    failures = []
+    docs = read_corpus(args.inputs[0], failures)
+    for f in failures: run.failed(f)
+    return docs
 
 def run_resolve(args) -> int:
-    "`syria-notes resolve CORPUS.jsonl [-o OUT]`: the gold spans, placed."
-    from dataclasses import asdict
-    from syria_notes.evaluate import read_corpus, run_corpus
-    docs = read_corpus(args.corpus)
-    records = [asdict(p) for _, gold in run_corpus(docs) for p in gold]
-    _write_lines([json.dumps(r, ensure_ascii=False) for r in records], args.output)
-    return EXIT_OK
+    "`syria-notes resolve CORPUS [-o OUT]`: the gold spans, placed."
+    from syria_notes.evaluate import run_corpus
+    with Run(args) as run, _output_stream(args.output) as out:
+        docs = _gold(args, run)
+        for result in run_corpus(docs, progress=not args.quiet, budget=args.budget):
+            if isinstance(result, Failure): run.failed(result); continue
+            for p in result[1]: out.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+            run.done += 1
+    return run.finish(f"placed the gold spans of {run.done} documents")
+
+def run_evaluate(args) -> int:
+    "`syria-notes evaluate CORPUS [-o OUT]`: the measures, as JSON."
+    import time
+    from syria_notes.evaluate import run_corpus, score
+    with Run(args) as run, _output_stream(args.output) as out:
+        docs = _gold(args, run)
+        start = time.perf_counter()
+        results = run_corpus(docs, progress=not args.quiet, budget=args.budget)
+        for r in results:
+            if isinstance(r, Failure): run.failed(r)
+            else: run.done += 1
+        out.write(json.dumps(score(docs, results, time.perf_counter() - start) | {"documents_unreadable": len(run.failures) - sum(isinstance(r, Failure) for r in results)}, indent=1) + "\n")
+    return run.finish(f"scored {run.done} documents")
 
 def run_corpus(args) -> int:
-    "`syria-notes corpus INPUT -o OUT [--scheduler ADDRESS | --workers N]`."
+    "`syria-notes corpus INPUT... -o OUT [--scheduler ADDRESS | --workers N]`."
     from syria_notes.corpus import process_corpus
     if args.workers is not None and args.workers < 1: raise InputError("--workers", "must be 1 or more")
     client = cluster = None
@@ -245,21 +319,16 @@ def run_corpus(args) -> int:
             from syria_notes.corpus import local_cluster
             cluster = local_cluster(args.workers)
             client = Client(cluster)
-        totals = process_corpus(args.input, args.output, client=client, size=args.partition_size)
+        totals = process_corpus(args.inputs, args.output, client=client, size=args.partition_size, budget=args.budget,
+                                progress=not args.quiet)
     finally:
         if client is not None: client.close()
         if cluster is not None: cluster.close()
     rate = f"; {totals['docs_per_second']} documents/s" if totals["docs_per_second"] else ""
-    print(f"syria-notes corpus: {totals['documents']} documents, {totals['places']} place mentions, {totals['errors']} "
-          f"documents not processed (see {args.output}/errors/){rate}; wrote {args.output}/places/ and {args.output}/articles/ "
-          "(place data from GeoNames, CC BY 4.0)", file=sys.stderr)
-    return EXIT_OK
-
-def run_evaluate(args) -> int:
-    "`syria-notes evaluate CORPUS.jsonl [-o OUT]`: the measures, as JSON."
-    from syria_notes.evaluate import evaluate
-    _write_lines([json.dumps(evaluate(args.corpus), indent=1)], args.output)
-    return EXIT_OK
+    _say("corpus", f"{totals['documents']} documents, {totals['places']} place mentions, {totals['errors']} "
+         f"documents not processed (see {args.output}/errors/){rate}; wrote {args.output}/places/ and {args.output}/articles/ "
+         "(place data from GeoNames, CC BY 4.0)")
+    return EXIT_FAILED if totals["errors"] else EXIT_OK
 
 # %% ../nbs/07_cli.ipynb #c9847e7d
 REPORT_OUTPUTS = {  # file: what it holds
@@ -270,15 +339,9 @@ REPORT_OUTPUTS = {  # file: what it holds
     "map.svg": "the static map, as SVG",
     "map.html": "the interactive map (works offline): a layer per article, every mention in the popups",
 }
-REPORT_BUILT = set(REPORT_OUTPUTS)  # outputs this version writes, besides summary.md
 
-def _write_atomic(path:Path, text:str):
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-def write_summary(articles:list, missing:list[str], places:list=()) -> str:
-    "The Markdown of `summary.md`: the articles read, the places found, and the outputs not produced."
+def write_summary(articles:list, missing:list[str], places:list=(), failures:list=()) -> str:
+    "The Markdown of `summary.md`: the articles read, the places found, the documents that failed, and the outputs not produced."
     def cell(span): return (span.text if span else "–").replace("|", "\\|")
     rows = [f"| {a.id} | {cell(a.title)} | {a.source or '–'} | {len(a.text):,} | {len(a.paragraphs)} | "
             f"{len(a.captions)} | {len(a.quotes)} | {len(a.dates)} | {len(a.figures)} | {len(a.dropped)} |" for a in articles]
@@ -301,6 +364,10 @@ def write_summary(articles:list, missing:list[str], places:list=()) -> str:
                       *[f"- {p.doc}: \"{p.text}\" ({p.label})" for p in unplaced]]
         lines += ["", "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0. Places marked "
                   "`containment` are placed at the place the text says they are in."]
+    if failures:
+        lines += ["", "## Documents that failed", "",
+                  f"{len(failures)} document{'s'[:len(failures) != 1]} could not be read or worked on; they are in none of the "
+                  "files here (also listed in `errors.jsonl`):", "", *[f"- {describe(f)}" for f in failures]]
     written = [name for name in REPORT_OUTPUTS if name not in missing]
     lines += ["", "## Files", "", *[f"- `{name}`: {REPORT_OUTPUTS[name]}" for name in written]]
     if missing:
@@ -309,55 +376,73 @@ def write_summary(articles:list, missing:list[str], places:list=()) -> str:
                   *[f"- `{name}`: {REPORT_OUTPUTS[name]}" for name in missing]]
     return "\n".join(lines) + "\n"
 
-def _say(msg:str): print(f"syria-notes report: {msg}", file=sys.stderr, flush=True)
-
 def run_report(args) -> int:
     "`syria-notes report INPUT... -o DIR`."
-    from tqdm.auto import tqdm
-    from syria_notes.articles import article_record, read_article
-    from syria_notes.places import article_places, places_geojson
-    files = input_files(args.inputs)
+    from syria_notes.articles import article_record
+    from syria_notes.places import places_geojson
+    from syria_notes.process import process
+    if args.workers < 1: raise InputError("--workers", "must be 1 or more")
+    inputs = _open(args)
     out = Path(args.output)
     if out.exists() and not out.is_dir(): raise InputError(out, "exists and is not a folder")
-    articles = [read_article(f) for f in tqdm(files, desc="read articles", unit="file", disable=len(files) < 2 or None)]
-    out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out/"articles.json", json.dumps([article_record(a) for a in articles], ensure_ascii=False, indent=1) + "\n")
-    places = [p for a in tqdm(articles, desc="places", unit="article", disable=len(articles) < 2 or None) for p in article_places(a)]
-    _write_atomic(out/"places.csv", _places_csv(places))
-    _write_atomic(out/"places.geojson", json.dumps(places_geojson(places), ensure_ascii=False, indent=1) + "\n")
-    written = ["articles.json", "places.csv", "places.geojson"]
-    if any(p.lat is not None for p in places):
-        from syria_notes.maps import article_names, interactive_map, plot_places, save_interactive, save_map
-        import matplotlib.pyplot as plt
-        names = article_names(articles)
-        _say(f"drawing the maps of {sum(p.lat is not None for p in places)} placed mentions")
-        fig = plot_places(places, names=names)
-        save_map(fig, out/"map"); plt.close(fig)
-        links = {a.id: os.path.relpath(Path(a.path).resolve(), out.resolve()) for a in articles if a.path}
-        save_interactive(interactive_map(places, titles=names, links=links), out/"map.html")
-        written += ["map.png", "map.svg", "map.html"]
-    missing = [name for name in REPORT_OUTPUTS if name not in written]
-    for stale in missing: (out/stale).unlink(missing_ok=True)
-    _write_atomic(out/"summary.md", write_summary(articles, missing, places))
-    _say(f"read {len(files)} article{'s'[:len(files) != 1]}, found {len(places)} place mentions; wrote "
-         f"{', '.join(str(out/n) for n in [*written, 'summary.md'])}")
-    if not missing: return EXIT_OK
-    _say(f"incomplete: no place could be placed, so there is no map: {', '.join(missing)} not written")
-    return EXIT_INCOMPLETE
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise InputError(out, f"cannot create the folder ({(e.strerror or str(e)).lower()})") from None
+    atomic_write(out/".write-test", "")  # an unwritable folder is an error now, not after the work
+    (out/".write-test").unlink()
+    articles, places, links = [], [], {}
+    with Run(args) as run:
+        for item in process(inputs, "report", args.budget, batch=4, workers=args.workers, quiet=args.quiet):
+            if isinstance(item, Failure): run.failed(item); continue
+            doc, (article, found) = item
+            articles.append(article); places += found; run.done += 1
+            if doc.path and doc.origin == doc.path: links[doc.id] = os.path.relpath(Path(doc.path).resolve(), out.resolve())
+        atomic_write(out/"articles.json", json.dumps([article_record(a) for a in articles], ensure_ascii=False, indent=1) + "\n")
+        atomic_write(out/"places.csv", places_csv(places))
+        atomic_write(out/"places.geojson", json.dumps(places_geojson(places), ensure_ascii=False, indent=1) + "\n")
+        written = ["articles.json", "places.csv", "places.geojson"]
+        if any(p.lat is not None for p in places):
+            from syria_notes.maps import article_names, interactive_map, plot_places, save_interactive, save_map
+            import matplotlib.pyplot as plt
+            names = article_names(articles)
+            if not args.quiet: _say("report", f"drawing the maps of {sum(p.lat is not None for p in places)} placed mentions")
+            fig = plot_places(places, names=names)
+            save_map(fig, out/"map"); plt.close(fig)
+            save_interactive(interactive_map(places, titles=names, links=links), out/"map.html")
+            written += ["map.png", "map.svg", "map.html"]
+        missing = [name for name in REPORT_OUTPUTS if name not in written]
+        for stale in missing: (out/stale).unlink(missing_ok=True)
+        if run.failures: atomic_write(out/"errors.jsonl", "".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in run.failures))
+        else: (out/"errors.jsonl").unlink(missing_ok=True)
+        atomic_write(out/"summary.md", write_summary(articles, missing, places, run.failures))
+    status = run.finish(f"read {run.done} article{'s'[:run.done != 1]}, found {len(places)} place mentions; wrote "
+                        f"{', '.join(str(out/n) for n in [*written, *(['errors.jsonl'] if run.failures else []), 'summary.md'])}")
+    if missing: _say("report", f"incomplete: no place could be placed, so there is no map: {', '.join(missing)} not written")
+    return status if status != EXIT_OK or not missing else EXIT_INCOMPLETE
 
 
 # %% ../nbs/07_cli.ipynb #8f35d620
+def _interrupt(signum, frame): raise KeyboardInterrupt
+
 def main(argv:list[str]|None=None, # arguments; defaults to `sys.argv[1:]`
         ) -> int:
     "Run `syria-notes` and return its exit status."
     args = make_parser().parse_args(argv)
+    if threading_main() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as Ctrl-C does: outputs left whole
     try: return args.run(args)
     except SyriaNotesError as e:
-        print(f"syria-notes {args.command}: error: {e}", file=sys.stderr)
+        print(f"syria-notes {args.command}: error: {printable(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print(f"syria-notes {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of standard output went away (`| head`): stop quietly
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_OK
+
+def threading_main() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
 
 # %% ../nbs/07_cli.ipynb #2b8f46ea
 def run_cli(*argv:str) -> tuple[int, str, str]:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #6144042e
 from __future__ import annotations
-import ctypes, importlib.util, os, signal, stat, sys, tempfile, threading, time
+import ctypes, importlib.util, os, signal, stat, sys, tempfile, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -122,7 +122,7 @@ def decode(data:bytes,            # the file's bytes
         raise InputError(source, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
                                  "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8") from None
     if codec != "utf-8" and "\x00" in text: raise InputError(source, f"binary data (a NUL character in {name} text), not a text article")
-    if not text.strip(): raise InputError(source, "empty: no text to read" if text == "" else "holds only white space: no text to read")
+    if not text.strip(): raise InputError(source, "empty: no text to read" if text == "" else "empty: only white space, no text to read")
     return text, name
 
 def decode_text(data:bytes,            # the file's bytes

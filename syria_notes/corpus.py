@@ -9,24 +9,26 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__
-from .core import InputError, SyriaNotesError
+from .core import Failure, InputError, atomic_path, atomic_write
+from .inputs import (DEFAULT_BUDGET, ArticleFile, Document, Given, JsonLines, Parquet, Problem, Table, open_inputs,
+                                read_json_lines, read_parquet, read_table, work_through)
 
 # %% auto #0
-__all__ = ['CORPUS_SUFFIXES', 'PARTITION_SIZE', 'PLACE_COLUMNS', 'ARTICLE_COLUMNS', 'ERROR_COLUMNS', 'TABLES', 'QUIET_DASK',
-           'Partition', 'plan_corpus', 'read_partition', 'worker_state', 'process_partition', 'local_cluster',
-           'process_corpus', 'read_output']
+__all__ = ['PARTITION_SIZE', 'PLACE_COLUMNS', 'ARTICLE_COLUMNS', 'ERROR_COLUMNS', 'TABLES', 'QUIET_DASK', 'Partition',
+           'plan_corpus', 'read_partition', 'worker_state', 'process_partition', 'local_cluster', 'process_corpus',
+           'read_output']
 
 # %% ../nbs/08_corpus.ipynb #401eba9e
-CORPUS_SUFFIXES = (".txt", ".html", ".htm")
-PARTITION_SIZE = 100  # documents per partition (JSON Lines and files; Parquet row groups are kept whole)
+PARTITION_SIZE = 100  # documents per partition (Parquet row groups are kept whole)
 
 @dataclass(frozen=True)
 class Partition:
     "One slice of a corpus, described, not loaded: what a worker reads."
     number:int   # its place in the plan; names its output files
-    kind:str     # "files", "jsonl" or "parquet"
-    source:str   # the folder or file it reads from (absolute)
-    items:tuple  # files: names relative to `source`; jsonl: (first byte, end byte, first line); parquet: (file, row group)
+    kind:str     # "files", "jsonl", "table", "parquet" or "failure"
+    source:str   # the file it reads from (absolute; "" for files)
+    items:tuple  # files: (path, id) pairs; jsonl: (first byte, end byte, first line); table: (first row, last row);
+                 # parquet: (row group,); failure: the fields of a `Failure` (a folder that could not be listed)
 
     @property
     def name(self) -> str: return f"part-{self.number:05d}"
@@ -35,6 +37,8 @@ def _chunks(items:list, size:int) -> list[list]: return [items[k:k + size] for k
 
 def _jsonl_plan(path:Path, size:int) -> list[tuple]:
     "Byte ranges of `size` lines each (the file is scanned for newlines, not parsed)."
+    with open(path, "rb") as f:
+        if f.read(4).startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")): return [(0, None, 1)]  # UTF-16/32: read whole
     ranges, start, line, count = [], 0, 1, 0
     with open(path, "rb") as f:
         offset = 0
@@ -44,75 +48,52 @@ def _jsonl_plan(path:Path, size:int) -> list[tuple]:
     if count: ranges.append((start, offset, line))
     return ranges
 
-def plan_corpus(corpus:str|os.PathLike,     # a folder, a .jsonl file, or a .parquet file or folder of them
+def plan_corpus(inputs,                     # folders, files, globs or corpora, as `open_inputs` takes them
                 size:int=PARTITION_SIZE,    # documents per partition
                ) -> list[Partition]:
     "The corpus as a list of partitions to process, in a fixed order."
-    path = Path(corpus)
-    if not path.exists(): raise InputError(path, "no such file or folder")
     if size < 1: raise InputError("--partition-size", "must be 1 or more")
-    if path.is_dir():
-        files = sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES)
-        parquet = sorted(p for p in path.rglob("*.parquet") if p.is_file())
-        if files:
-            return [Partition(n, "files", str(path.resolve()), tuple(c)) for n, c in enumerate(_chunks(files, size))]
-        if parquet: return _parquet_plan(parquet)
-        raise InputError(path, "holds no .txt, .html or .parquet files")
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        ranges = _jsonl_plan(path, size)
-        if not ranges: raise InputError(path, "empty")
-        return [Partition(n, "jsonl", str(path.resolve()), r) for n, r in enumerate(ranges)]
-    if suffix == ".parquet": return _parquet_plan([path])
-    raise InputError(path, "not a corpus: give a folder of .txt/.html files, a .jsonl file or a Parquet dataset")
-
-def _parquet_plan(files:list[Path]) -> list[Partition]:
-    import pyarrow.parquet as pq
-    parts = []
-    for f in files:
-        meta = pq.ParquetFile(f)
-        missing = {"id", "text"} - set(meta.schema_arrow.names)
-        if missing: raise InputError(f, f"has no {' or '.join(sorted(missing))} column (a corpus needs id and text)")
-        parts += [Partition(len(parts), "parquet", str(f.resolve()), (g,)) for g in range(meta.num_row_groups)]
-    return parts
+    if isinstance(inputs, (str, os.PathLike)): inputs = [inputs]
+    plan, files = [], []
+    def add(kind, source, items): plan.append(Partition(len(plan), kind, source, tuple(items)))
+    def flush():
+        for chunk in _chunks(files, size): add("files", "", chunk)
+        files.clear()
+    for source in open_inputs(inputs).sources:
+        if isinstance(source, Given):
+            raise InputError(source.label, "a corpus is read from files: save it, or use syria-notes places for standard input and web pages")
+        if isinstance(source, ArticleFile): files.append((str(source.path.resolve()), source.id)); continue
+        flush()
+        path = str(source.path.resolve()) if hasattr(source, "path") else ""
+        if isinstance(source, JsonLines):
+            for r in _jsonl_plan(source.path, size): add("jsonl", path, r)
+        elif isinstance(source, Table):
+            for first in range(1, source.rows + 1, size): add("table", path, (first, min(first + size - 1, source.rows)))
+        elif isinstance(source, Parquet):
+            for g in range(source.row_groups): add("parquet", path, (g,))
+        elif isinstance(source, Problem): add("failure", "", asdict(source.failure).values())
+    flush()
+    return plan
 
 # %% ../nbs/08_corpus.ipynb #01051af0
 def read_partition(part:Partition):
-    "Yield (doc id, text or file path, problem or None) for each document of `part`."
+    "Yield a `Document` (or a `Failure`) for each document of `part`."
     if part.kind == "files":
-        for name in part.items:
-            yield str(Path(name).with_suffix("")), Path(part.source)/name, None
-    elif part.kind == "jsonl":
-        start, end, line = part.items
-        with open(part.source, "rb") as f:
-            f.seek(start)
-            chunk = f.read(end - start)
-        for n, raw in enumerate(chunk.splitlines(), start=line):
-            if not raw.strip(): continue
-            where = f"line {n} of {Path(part.source).name}"
-            try: row = json.loads(raw)
-            except ValueError as e:
-                yield f"line {n}", None, f"{where}: not JSON ({e})"; continue
-            if not isinstance(row, dict) or "id" not in row:
-                yield f"line {n}", None, f"{where}: not a corpus row (no id)"; continue
-            text = row.get("text")
-            if not isinstance(text, str) or not text.strip(): yield str(row["id"]), None, f"{where}: no text"
-            else: yield str(row["id"]), text, None
-    else:
-        import pyarrow.parquet as pq
-        table = pq.ParquetFile(part.source).read_row_group(part.items[0], columns=["id", "text"])
-        for doc_id, text in zip(table.column("id").to_pylist(), table.column("text").to_pylist()):
-            if text is None or not str(text).strip(): yield str(doc_id), None, "no text"
-            else: yield str(doc_id), text, None
+        for path, doc_id in part.items: yield from ArticleFile(Path(path), doc_id, named=False)
+    elif part.kind == "jsonl": yield from read_json_lines(part.source, *part.items)
+    elif part.kind == "table": yield from read_table(part.source, *part.items)
+    elif part.kind == "parquet": yield from read_parquet(part.source, groups=list(part.items))
+    elif part.kind == "failure": yield Failure(*part.items)
+    else: raise ValueError(f"unknown partition kind {part.kind!r}")
 
 # %% ../nbs/08_corpus.ipynb #be24262b
 PLACE_COLUMNS = {"doc": "string", "start": "int64", "end": "int64", "text": "string", "sentence": "string",
                  "label": "string", "name": "string", "lat": "float64", "lon": "float64", "country_code": "string",
                  "geonameid": "int64", "feature": "string", "confidence": "float64", "method": "string", "parent": "string"}
-ARTICLE_COLUMNS = {"id": "string", "path": "string", "format": "string", "source": "string", "title": "string",
-                   "published": "string", "updated": "string", "characters": "int64", "paragraphs": "int64",
-                   "captions": "int64", "dropped": "int64", "places": "int64", "record": "string"}
-ERROR_COLUMNS = {"id": "string", "partition": "int64", "error": "string"}
+ARTICLE_COLUMNS = {"id": "string", "path": "string", "origin": "string", "format": "string", "source": "string",
+                   "title": "string", "published": "string", "updated": "string", "characters": "int64", "paragraphs": "int64",
+                   "captions": "int64", "dropped": "int64", "places": "int64", "metadata": "string", "record": "string"}
+ERROR_COLUMNS = {"id": "string", "partition": "int64", "stage": "string", "error": "string", "origin": "string"}
 TABLES = {"places": PLACE_COLUMNS, "articles": ARTICLE_COLUMNS, "errors": ERROR_COLUMNS}
 
 _WORKER: dict = {}
@@ -138,71 +119,53 @@ def _table(rows:list[dict], columns:dict):
 def _write_table(rows:list[dict], columns:dict, path:Path):
     import pyarrow.parquet as pq
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(_table(rows, columns), tmp, compression="zstd")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp: pq.write_table(_table(rows, columns), tmp, compression="zstd")
 
-def _article_row(a, n_places:int) -> dict:
+def _article_row(doc:Document, a, n_places:int) -> dict:
     from syria_notes.articles import article_record
     stamp = lambda v: v.isoformat() if v else None
-    return dict(id=a.id, path=a.path, format=a.format, source=a.source, title=a.title.text if a.title else None,
+    return dict(id=a.id, path=a.path, origin=doc.origin, format=a.format, source=a.source, title=a.title.text if a.title else None,
                 published=stamp(a.published), updated=stamp(a.updated), characters=len(a.text),
                 paragraphs=len(a.paragraphs), captions=len(a.captions), dropped=len(a.dropped), places=n_places,
+                metadata=json.dumps(doc.metadata, ensure_ascii=False, sort_keys=True),
                 record=json.dumps(article_record(a), ensure_ascii=False, sort_keys=True))
 
-def _problem(e:BaseException) -> str:
-    return str(e) if isinstance(e, SyriaNotesError) else f"{type(e).__name__}: {e}"
-
-def process_partition(part:Partition, out:str) -> dict:
-    "Parse, recognise and resolve the documents of `part`; write its tables under `out`; return a summary."
-    from syria_notes.articles import read_article
-    from syria_notes.places import joined_text, to_source
+def process_partition(part:Partition,                  # what to read
+                      out:str,                          # the corpus output folder
+                      budget:float|None=DEFAULT_BUDGET, # seconds a document may take
+                     ) -> dict:
+    "Read, recognise and resolve the documents of `part`; write its tables under `out`; return a summary."
+    from syria_notes.process import places_work
     state, t0 = worker_state(), time.perf_counter()
-    out, articles, errors = Path(out), [], []
-    for doc_id, source, problem in read_partition(part):
-        if problem: errors.append(dict(id=doc_id, partition=part.number, error=problem)); continue
-        try: articles.append(read_article(source, id=doc_id, analyse=False, is_text=part.kind != "files"))
-        except Exception as e: errors.append(dict(id=doc_id, partition=part.number, error=_problem(e)))
-    joined = [joined_text(a) for a in articles]
-    nlp = state["nlp"]
-    try: docs = list(nlp.pipe([(text, a.id) for a, (text, _, _) in zip(articles, joined)], as_tuples=True, batch_size=16))
-    except Exception:  # one bad document must not sink the partition: find it, one document at a time
-        docs = []
-        for a, (text, _, _) in zip(articles, joined):
-            try: docs.append(next(nlp.pipe([(text, a.id)], as_tuples=True)))
-            except Exception as e: docs.append((None, _problem(e)))
-    place_rows, article_rows = [], []
-    for a, (text, starts, ends), (doc, doc_id) in zip(articles, joined, docs):
-        if doc is None: errors.append(dict(id=a.id, partition=part.number, error=doc_id)); continue
-        found = doc._.places
-        for p in found: p.doc = a.id
-        found = to_source(found, a, starts, ends)
+    out, place_rows, article_rows, errors = Path(out), [], [], []
+    for item in work_through(read_partition(part), places_work, budget, batch=16):
+        if isinstance(item, Failure):
+            errors.append(dict(id=item.id, partition=part.number, stage=item.stage, error=item.message, origin=item.origin))
+            continue
+        doc, (article, found) = item
         place_rows += [asdict(p) for p in found]
-        article_rows.append(_article_row(a, len(found)))
+        article_rows.append(_article_row(doc, article, len(found)))
     for table, rows, columns in (("places", place_rows, PLACE_COLUMNS), ("articles", article_rows, ARTICLE_COLUMNS),
                                  ("errors", errors, ERROR_COLUMNS)):
         _write_table(rows, columns, out/table/f"{part.name}.parquet")
     summary = dict(partition=part.number, documents=len(article_rows), places=len(place_rows), errors=len(errors),
                    seconds=round(time.perf_counter() - t0, 3), worker=state["pid"], load_seconds=round(state["load_seconds"], 3),
                    peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
-    marker = out/"_done"/f"{part.name}.json"
-    marker.parent.mkdir(exist_ok=True)
-    tmp = marker.with_name(f".{marker.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(summary) + "\n")
-    os.replace(tmp, marker)
+    (out/"_done").mkdir(exist_ok=True)
+    atomic_write(out/"_done"/f"{part.name}.json", json.dumps(summary) + "\n")  # last: the partition is done
     return summary
 
 # %% ../nbs/08_corpus.ipynb #a8f11c9e
 def _say(msg:str): print(f"syria-notes corpus: {msg}", file=sys.stderr, flush=True)
 
-def _plan_id(corpus:Path, parts:list[Partition]) -> str:
-    return hashlib.sha256(json.dumps([str(corpus.resolve())] + [asdict(p) for p in parts]).encode()).hexdigest()[:16]
+def _plan_id(parts:list[Partition]) -> str:
+    return hashlib.sha256(json.dumps([asdict(p) for p in parts]).encode()).hexdigest()[:16]
 
 def _done(out:Path, part:Partition) -> bool:
     return (out/"_done"/f"{part.name}.json").exists() and all((out/t/f"{part.name}.parquet").exists() for t in TABLES)
 
-def _manifest(out:Path, corpus:Path, parts:list[Partition]) -> dict:
-    plan_id = _plan_id(corpus, parts)
+def _manifest(out:Path, corpus:list[str], parts:list[Partition]) -> dict:
+    plan_id = _plan_id(parts)
     path = out/"manifest.json"
     if path.exists():
         old = json.loads(path.read_text())
@@ -210,31 +173,31 @@ def _manifest(out:Path, corpus:Path, parts:list[Partition]) -> dict:
             raise InputError(out, f"holds the results of another corpus or plan ({old.get('corpus')}); use a new folder")
     elif out.exists() and any(out.iterdir()):
         raise InputError(out, "exists and is not a corpus output folder (no manifest.json); use a new folder")
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = dict(corpus=str(corpus.resolve()), plan=plan_id, partitions=len(parts), syria_notes=__version__,
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise InputError(out, f"cannot create the folder ({(e.strerror or str(e)).lower()})") from None
+    manifest = dict(corpus=corpus, plan=plan_id, partitions=len(parts), syria_notes=__version__,
                     tables={t: f"{t}/part-NNNNN.parquet" for t in TABLES}, complete=False)
-    path.write_text(json.dumps(manifest, indent=1) + "\n")
+    atomic_write(path, json.dumps(manifest, indent=1) + "\n")
     return manifest
 
-def _run_local(todo:list[Partition], out:Path, progress:bool) -> list[dict]:
-    from tqdm.auto import tqdm
-    return [process_partition(p, str(out)) for p in tqdm(todo, desc="partitions", unit="part", disable=not progress or None)]
+def _run_local(todo:list[Partition], out:Path, progress:bool, budget:float|None) -> list[dict]:
+    from syria_notes.core import progress as bar
+    return [process_partition(p, str(out), budget) for p in bar(todo, desc="partitions", unit="part", quiet=not progress)]
 
-def _run_processes(todo:list[Partition], out:Path, workers:int, progress:bool) -> list[dict]:
+def _run_processes(todo:list[Partition], out:Path, workers:int, progress:bool, budget:float|None) -> list[dict]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
-    from tqdm.auto import tqdm
+    from syria_notes.core import progress as bar
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         from syria_notes.corpus import process_partition as task  # by module name: the child processes import it
-        futures = [pool.submit(task, p, str(out)) for p in todo]
-        return [f.result() for f in tqdm(as_completed(futures), total=len(futures), desc="partitions", unit="part",
-                                         disable=not progress or None)]
+        futures = [pool.submit(task, p, str(out), budget) for p in todo]
+        return [f.result() for f in bar(as_completed(futures), total=len(futures), desc="partitions", unit="part", quiet=not progress)]
 
-def _run_dask(todo:list[Partition], out:Path, client, progress:bool) -> list[dict]:
+def _run_dask(todo:list[Partition], out:Path, client, progress:bool, budget:float|None) -> list[dict]:
     from distributed import progress as dask_progress
     if progress: _say(f"on {client.scheduler.address}; dashboard: {client.dashboard_link}")
     from syria_notes.corpus import process_partition as task  # by module name: workers import it, nothing large is shipped
-    futures = client.map(task, todo, out=str(out), pure=False, key=[f"syria-notes-{p.name}-{_plan_key(out)}" for p in todo])
+    futures = client.map(task, todo, out=str(out), budget=budget, pure=False, key=[f"syria-notes-{p.name}-{_plan_key(out)}" for p in todo])
     if progress and futures: dask_progress(futures)
     return client.gather(futures)
 
@@ -255,23 +218,25 @@ def local_cluster(workers:int,                   # worker processes, one thread 
     with dask.config.set(QUIET_DASK):  # workers take the configuration they are started with
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=dashboard_address)
 
-def process_corpus(corpus:str|os.PathLike,      # a folder, .jsonl file or Parquet dataset
+def process_corpus(corpus,                       # folders, files or corpora (one or a list), as `open_inputs` takes them
                    out:str|os.PathLike,         # the output folder (created; reused to resume)
                    client=None,                 # a dask.distributed.Client: run on its cluster
                    workers:int|None=None,       # without a client: N local processes (None or 1: this process)
                    size:int=PARTITION_SIZE,     # documents per partition
                    progress:bool=True,
+                   budget:float|None=DEFAULT_BUDGET, # seconds a document may take
                   ) -> dict:
     "Process every document of `corpus` into Parquet tables under `out`; return the run's totals."
-    corpus, out = Path(corpus), Path(out)
-    parts = plan_corpus(corpus, size)
-    _manifest(out, corpus, parts)
+    inputs = [os.fspath(c) for c in ([corpus] if isinstance(corpus, (str, os.PathLike)) else corpus)]
+    out = Path(out)
+    parts = plan_corpus(inputs, size)
+    _manifest(out, [str(Path(c).resolve()) for c in inputs], parts)
     todo = [p for p in parts if not _done(out, p)]
     if progress and len(todo) < len(parts): _say(f"resuming: {len(parts) - len(todo)} of {len(parts)} partitions already done")
     t0 = time.perf_counter()
-    if client is not None: ran = _run_dask(todo, out, client, progress)
-    elif workers and workers > 1: ran = _run_processes(todo, out, workers, progress)
-    else: ran = _run_local(todo, out, progress)
+    if client is not None: ran = _run_dask(todo, out, client, progress, budget)
+    elif workers and workers > 1: ran = _run_processes(todo, out, workers, progress, budget)
+    else: ran = _run_local(todo, out, progress, budget)
     seconds = time.perf_counter() - t0
     summaries = [json.loads((out/"_done"/f"{p.name}.json").read_text()) for p in parts]
     totals = dict(partitions=len(parts), ran=len(ran), documents=sum(s["documents"] for s in summaries),
@@ -279,7 +244,7 @@ def process_corpus(corpus:str|os.PathLike,      # a folder, .jsonl file or Parqu
                   seconds=round(seconds, 3), docs_per_second=round(sum(s["documents"] for s in ran) / seconds, 2) if ran else None,
                   workers=len({s["worker"] for s in ran}), out=str(out))
     manifest = json.loads((out/"manifest.json").read_text()) | dict(complete=True, totals={k: totals[k] for k in ("documents", "places", "errors")})
-    (out/"manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    atomic_write(out/"manifest.json", json.dumps(manifest, indent=1) + "\n")
     return totals
 
 def read_output(out:str|os.PathLike, table:str="places"):

@@ -4,11 +4,12 @@
 
 # %% ../nbs/05_evaluate.ipynb #5e1ff3ca
 from __future__ import annotations
-import json, math, statistics, time
+import math, statistics, time
 from pathlib import Path
 from types import SimpleNamespace
 
-from .core import InputError, read_text
+from .core import Failure, InputError
+from .inputs import DEFAULT_BUDGET, Document, open_inputs, work_through
 from .places import Mention, Place, _km, places_nlp
 
 # %% auto #0
@@ -17,21 +18,31 @@ __all__ = ['MAX_ERROR_KM', 'read_corpus', 'gold_mentions', 'run_corpus', 'score'
 # %% ../nbs/05_evaluate.ipynb #3ae2853d
 MAX_ERROR_KM = 20039  # half the Earth's circumference
 
-def read_corpus(path:str|Path) -> list[dict]:
-    "The documents of a JSON Lines corpus, each checked: an id, a text, and toponyms whose offsets hold."
+def _toponym_problem(d:dict) -> str|None:
+    "What is wrong with a document's gold toponyms, if anything."
+    toponyms = d.get("toponyms", [])
+    if not isinstance(toponyms, list): return "its \"toponyms\" is not a list"
+    for t in toponyms:
+        if not isinstance(t, dict) or not all(isinstance(t.get(k), int) for k in ("start", "end")):
+            return f"toponym {t!r:.60} has no integer start and end"
+        if d["text"][t["start"]:t["end"]] != t.get("name", d["text"][t["start"]:t["end"]]):
+            return f"toponym {t.get('name')!r} is not at {t['start']}:{t['end']}"
+        if not all(isinstance(t.get(k), (int, float)) for k in ("lat", "lon")): return f"toponym {t.get('name')!r} has no lat and lon"
+    return None
+
+def read_corpus(path:str|Path,             # a corpus with gold toponyms (JSON Lines, CSV or Parquet)
+                failures:list|None=None,   # where rows that cannot be used go; None: the first one is an error
+               ) -> list[dict]:
+    "The documents of a corpus with gold toponyms, each checked: an id, a text, and toponyms whose offsets hold."
     docs = []
-    for n, line in enumerate(read_text(path).splitlines(), start=1):
-        if not line.strip(): continue
-        try: d = json.loads(line)
-        except json.JSONDecodeError as e: raise InputError(path, f"line {n}: not JSON ({e.msg})") from None
-        if not isinstance(d, dict) or not isinstance(d.get("text"), str):
-            raise InputError(path, f"line {n}: needs an object with a \"text\"")
-        d.setdefault("id", f"line{n}")
-        for t in d.get("toponyms", []):
-            if d["text"][t["start"]:t["end"]] != t.get("name", d["text"][t["start"]:t["end"]]):
-                raise InputError(path, f"line {n}: toponym {t.get('name')!r} is not at {t['start']}:{t['end']}")
-        docs.append(d)
-    if not docs: raise InputError(path, "holds no documents")
+    for x in open_inputs([path]):
+        if isinstance(x, Document):
+            d = {"id": x.id, "text": x.text, **x.extra, **x.metadata, "origin": x.origin}
+            if (problem := _toponym_problem(d)): x = Failure(x.id, "read", f"{x.origin}: {problem}", x.origin)
+            else: docs.append(d); continue
+        if failures is None: raise InputError(path, x.message.removeprefix(f"{Path(path).name} "))
+        failures.append(x)
+    if not docs: raise InputError(path, "holds no document that can be scored")
     return docs
 
 def gold_mentions(d:dict) -> list[Mention]:
@@ -45,27 +56,38 @@ def _error_km(place:Place, gold:dict) -> float:
     return _km(place, SimpleNamespace(lat=gold["lat"], lon=gold["lon"]))
 
 # %% ../nbs/05_evaluate.ipynb #6c4756dd
-def run_corpus(docs:list[dict], nlp=None, progress:bool=True) -> list[tuple[list[Place], list[Place]]]:
-    "For each document: (predicted places, places of its gold spans); the pipeline runs once per document."
-    from tqdm.auto import tqdm
+def run_corpus(docs:list[dict],                  # from `read_corpus`
+               nlp=None,                         # the places pipeline; defaults to `places_nlp()`
+               progress:bool=True,
+               budget:float|None=DEFAULT_BUDGET, # seconds a document may take
+              ) -> list[tuple[list[Place], list[Place]]|Failure]:
+    "For each document: (predicted places, places of its gold spans), or the `Failure` that stopped it."
+    from syria_notes.core import progress as bar
     nlp = nlp or places_nlp()
     resolver = nlp.get_pipe("place_resolver")
-    out = []
-    for d, doc in zip(docs, tqdm(nlp.pipe(d["text"] for d in docs), total=len(docs), desc="places", unit="doc",
-                                 disable=not progress or None)):
-        predicted = [p for p in doc._.places]
-        doc._.place_mentions = gold_mentions(d)
-        gold = resolver(doc)._.places
-        for p in predicted + gold: p.doc = d["id"]
-        out.append((predicted, gold))
-    return out
+    def work(batch, stage):
+        stage.name = "places"
+        out = []
+        for d, doc in zip(batch, nlp.pipe([d.text for d in batch])):
+            predicted = doc._.places
+            stage.name = "resolve"
+            doc._.place_mentions = gold_mentions(d.extra)
+            gold = resolver(doc)._.places
+            for p in predicted + gold: p.doc = d.id
+            out.append((predicted, gold))
+        return out
+    items = [Document(d["id"], d["text"], origin=d.get("origin", d["id"]), extra=d) for d in docs]
+    done = work_through(bar(items, desc="places", quiet=not progress), work, budget, batch=8)
+    return [x if isinstance(x, Failure) else x[1] for x in done]
 
 def score(docs:list[dict], results:list, seconds:float|None=None) -> dict:
     "Recognition, resolution and end-to-end measures for `results` of `run_corpus` on `docs`."
     tp = fp = found = 0
     errors, confident, end_to_end = [], [], 0
-    for d, (predicted, gold_places) in zip(docs, results):
+    failed = [r for r in results if isinstance(r, Failure)]
+    for d, result in zip(docs, results):
         gold = d.get("toponyms", [])
+        predicted, gold_places = ([], [None] * len(gold)) if isinstance(result, Failure) else result
         hit = set()
         for p in predicted:
             overlaps = [i for i, t in enumerate(gold) if p.start < t["end"] and t["start"] < p.end]
@@ -74,14 +96,14 @@ def score(docs:list[dict], results:list, seconds:float|None=None) -> dict:
             if any(_error_km(p, gold[i]) <= 161 for i in overlaps): end_to_end += len(overlaps)
         found += len(hit)
         for p, t in zip(gold_places, gold):
-            errors.append(_error_km(p, t)); confident.append(p.confidence)
+            errors.append(MAX_ERROR_KM if p is None else _error_km(p, t)); confident.append(0.0 if p is None else p.confidence)
     n = len(errors)
     precision, recall = tp / max(1, tp + fp), found / max(1, n)
     bins = [(0, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.01)]
     calibration = {f"{lo:.2f}-{min(hi, 1):.2f}": {"spans": sum(lo <= c < hi for c in confident),
                    "accuracy_161km": round(sum(e <= 161 for e, c in zip(errors, confident) if lo <= c < hi) /
                                            max(1, sum(lo <= c < hi for c in confident)), 3)} for lo, hi in bins}
-    return {"documents": len(docs), "gold_toponyms": n,
+    return {"documents": len(docs), "documents_failed": len(failed), "gold_toponyms": n,
             "recognition": {"precision": round(precision, 3), "recall": round(recall, 3),
                             "f1": round(2 * precision * recall / max(1e-9, precision + recall), 3)},
             "resolution_gold_spans": {"accuracy_161km": round(sum(e <= 161 for e in errors) / max(1, n), 3),
@@ -93,9 +115,16 @@ def score(docs:list[dict], results:list, seconds:float|None=None) -> dict:
             "end_to_end_accuracy_161km": round(end_to_end / max(1, n), 3),
             "documents_per_second": round(len(docs) / seconds, 2) if seconds else None}
 
-def evaluate(path:str|Path, nlp=None, progress:bool=True) -> dict:
-    "Score the pipeline on a JSON Lines corpus with gold toponyms."
-    docs = read_corpus(path)
+def evaluate(path:str|Path,                    # a corpus with gold toponyms
+             nlp=None,
+             progress:bool=True,
+             budget:float|None=DEFAULT_BUDGET,
+             failures:list|None=None,          # receives the documents that could not be read or worked
+            ) -> dict:
+    "Score the pipeline on a corpus with gold toponyms; rows that cannot be read and documents that fail are reported, not fatal."
+    failures = [] if failures is None else failures
+    docs = read_corpus(path, failures)
     start = time.perf_counter()
-    results = run_corpus(docs, nlp, progress)
-    return score(docs, results, time.perf_counter() - start)
+    results = run_corpus(docs, nlp, progress, budget)
+    failures += [r for r in results if isinstance(r, Failure)]
+    return score(docs, results, time.perf_counter() - start) | {"documents_unreadable": len(failures) - sum(isinstance(r, Failure) for r in results)}

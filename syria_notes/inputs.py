@@ -5,13 +5,12 @@
 # %% ../nbs/00a_inputs.ipynb #8b3a0e52
 from __future__ import annotations
 import csv, errno, glob, hashlib, io, json, os, re, sys
-from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .core import BudgetExceeded, Failure, InputError, cache_dir, decode, human_size, one_line, read_bytes, time_budget
+from .core import Failure, InputError, cache_dir, decode, one_line, read_bytes, time_budget
 
 # %% auto #0
 __all__ = ['ARTICLE_FORMATS', 'CORPUS_FORMATS', 'NOT_READ', 'META_FIELDS', 'MAX_ARTICLE_BYTES', 'DEFAULT_BUDGET', 'Document',
@@ -32,6 +31,8 @@ NOT_READ = {  # what a file of this kind is, and what to do with it
     **dict.fromkeys([".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic"], "an image, not text"),
     **dict.fromkeys([".mp3", ".mp4", ".wav", ".m4a", ".mov", ".avi", ".webm"], "audio or video, not text"),
     **dict.fromkeys([".pyc", ".so", ".exe", ".bin", ".sqlite", ".db", ".pkl", ".npy"], "a binary file, not text"),
+    **dict.fromkeys([".py", ".js", ".css", ".ipynb", ".sh", ".yml", ".yaml", ".toml", ".ini", ".cfg"],
+                    "source code or a configuration file, not an article"),
 }
 META_FIELDS = ("title", "date", "url", "source")  # a corpus's optional columns, carried into the outputs
 MAX_ARTICLE_BYTES = 5_000_000  # a news article is far smaller; a larger file is a corpus or a mistake
@@ -231,18 +232,20 @@ def read_table(path:str|os.PathLike, # a .csv or .tsv file
                first:int=1,          # the first data row to yield (1: the row after the header)
                last:int|None=None,   # the last one; None: to the end
               ):
-    "Yield a `Document` or `Failure` for each row of a CSV/TSV corpus with a header naming `text` (and `id`, ...)."
+    "Yield a `Document` or `Failure` for each row (blank rows skipped) of a CSV/TSV corpus with a header naming `text` (and `id`, ...)."
     path = Path(path)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with _text_stream(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
         rows = _csv_reader(f, delimiter)
         try:
             header = [h.strip().lower() for h in next(rows, [])]
-            for n, row in enumerate(rows, start=1):
+            n = 0
+            for row in rows:
+                if not any(cell.strip() for cell in row): continue  # blank rows are not counted
+                n += 1
                 if n < first: continue
                 if last is not None and n > last: break
                 where = f"{path.name} row {n}"
-                if not any(cell.strip() for cell in row): continue
                 if len(row) != len(header):
                     yield Failure(where, "read", f"{where}: {len(row)} fields, but the header has {len(header)}", where)
                 else: yield row_document(dict(zip(header, row)), where, f"{path.stem}-{n}", str(path))
@@ -271,6 +274,7 @@ class Table(Source):
             self._items += 1
             if isinstance(item, Document): self._ids.append((item.id, item.origin))
         if not self._items: raise InputError(self.path, "has a header but no rows")
+        self.rows = self._items  # data rows, blank ones not counted: what `read_table(first, last)` numbers
     def __len__(self): return self._items
     def ids(self): return self._ids
     def __iter__(self): yield from read_table(self.path)
@@ -315,7 +319,7 @@ class Parquet(Source):
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or
                 (pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type))):
             raise InputError(self.path, f"its text column holds {kind}, not strings")
-        self._items = f.metadata.num_rows
+        self._items, self.row_groups = f.metadata.num_rows, f.num_row_groups
         if "id" in schema.names:
             ids = f.read(columns=["id"]).column("id").to_pylist()
             self._ids = [(str(i), f"{self.path.name} row {n}") for n, i in enumerate(ids, start=1) if i is not None and i != ""]
