@@ -5,6 +5,7 @@
 # %% ../nbs/01_articles.ipynb #6f263ed3
 from __future__ import annotations
 import html, os, re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -13,16 +14,22 @@ from zoneinfo import ZoneInfo
 from .core import InputError, decode_text, read_text
 
 # %% auto #0
-__all__ = ['UI_PHRASES', 'LIST_HEADINGS', 'GALLERY_CONTROLS', 'HIGHLIGHT_MARKERS', 'TIMEZONES', 'BLOCK_TAGS', 'HTML_SUFFIXES',
-           'MAX_ARTICLE_BYTES', 'CleanText', 'clean_markup', 'Span', 'Caption', 'Dropped', 'Timestamp', 'Line',
-           'split_lines', 'words', 'normal', 'headline_shaped', 'thumbnail_strip', 'furniture_reason',
-           'parse_timestamp', 'split_authors', 'photo_credit', 'segment', 'mask_html', 'looks_like_html',
-           'segment_html', 'Article', 'Citation', 'citations_in', 'readable_pieces', 'find_citations', 'reported_from',
-           'table_shape', 'read_article', 'article_record', 'dropped_share']
+__all__ = ['BLOCK_TAGS', 'UI_PHRASES', 'LIST_HEADINGS', 'GALLERY_CONTROLS', 'HIGHLIGHT_MARKERS', 'SHARE_VERBS', 'PLATFORMS',
+           'SHARE_WORDS', 'TIMEZONES', 'STORY_LABELS', 'PHOTO_AGENCIES', 'HTML_SUFFIXES', 'MAX_ARTICLE_BYTES',
+           'CleanText', 'clean_markup', 'Span', 'Caption', 'Dropped', 'Timestamp', 'Line', 'split_lines', 'words',
+           'normal', 'headline_shaped', 'thumbnail_strip', 'furniture_reason', 'site_notice', 'parse_timestamp',
+           'split_authors', 'photo_credit', 'match_dateline', 'credit_shaped', 'caption_credit', 'segment', 'mask_html',
+           'html_lines', 'looks_like_html', 'element_credit', 'segment_html', 'Article', 'Citation', 'citations_in',
+           'readable_pieces', 'find_citations', 'reported_from', 'table_shape', 'read_article', 'article_record',
+           'dropped_share']
 
 # %% ../nbs/01_articles.ipynb #46a0dedc
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_TAG = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "header", "footer",
+              "aside", "section", "article", "main", "figure", "figcaption", "blockquote", "tr", "td", "th",
+              "table", "dd", "dt", "form", "title", "body", "html", "button", "hr", "dl", "details", "summary",
+              "address", "pre", "caption", "fieldset", "legend", "menu", "dialog"}
 
 @dataclass(frozen=True)
 class CleanText:
@@ -36,7 +43,7 @@ class CleanText:
         return self.starts[i], self.ends[j - 1]
 
 def clean_markup(raw:str, offset:int=0) -> CleanText:
-    "Decode HTML entities, strip embedded tags and collapse whitespace in `raw`, keeping offsets (plus `offset`)."
+    "Decode HTML entities, strip tags (a block's tag leaves a space), collapse whitespace; keep offsets (plus `offset`)."
     chars, starts, ends, pos = [], [], [], 0
     for m in _ENTITY.finditer(raw):  # 1. entities, each one clean character mapped to the whole entity
         for k in range(pos, m.start()): chars.append(raw[k]); starts.append(k); ends.append(k + 1)
@@ -44,8 +51,9 @@ def clean_markup(raw:str, offset:int=0) -> CleanText:
         pos = m.end()
     for k in range(pos, len(raw)): chars.append(raw[k]); starts.append(k); ends.append(k + 1)
     decoded, keep = "".join(chars), [True] * len(chars)
-    for m in _TAG.finditer(decoded):  # 2. tags, including those that were entity-encoded
+    for m in _TAG.finditer(decoded):  # 2. tags, including those that were entity-encoded; a block's edge separates words
         for k in range(m.start(), m.end()): keep[k] = False
+        if m["name"].lower() in BLOCK_TAGS: keep[m.start()], chars[m.start()] = True, " "
     out, o_starts, o_ends = [], [], []
     for ch, s, e, k in zip(chars, starts, ends, keep):  # 3. whitespace
         if not k: continue
@@ -163,12 +171,65 @@ def furniture_reason(s:str) -> str|None:
     if n in GALLERY_CONTROLS: return "gallery control"
     if n in LIST_HEADINGS: return "list heading"
     if n in UI_PHRASES: return "interface text"
+    if notice := site_notice(s): return notice  # translation notices, share widgets, cookie banners, related lists
     if s.isupper() and len(words(s)) <= 4: return "interface text"
     if _GALLERY_TITLE.match(s) and len(words(s)) <= 14: return "gallery title"
     if _DURATION.search(s) and headline_shaped(_DURATION.sub("", s)): return "video link"
     if _CALL_TO_ACTION.search(s) and len(words(s)) <= 30: return "call to action"
     if _RELATED.match(s) and len(words(s)) <= 16: return "related story link"
     if _CREDITS.match(s) and len(words(s)) <= 20: return "production credits"
+    return None
+
+# %% ../nbs/01_articles.ipynb #0428a42e
+# machine translation, however the outlet words it: "Powered by automated translation", "This article was automatically
+# translated", "Translated by Google", "Machine translation", "AI-translated"
+_MACHINE_TRANSLATION = re.compile(
+    r"\b(?:automat(?:ed|ic|ically)|machine|auto|computer|ai)[- ]?(?:generated[- ])?translat\w*+"
+    r"|\btranslat(?:ed|ion)\s++(?:automatically|(?:(?:is\s++)?(?:powered|provided|done)\s++)?(?:by|with|using|via)\s++"
+    r"(?:an?\s++)?(?:machine|google|deepl|bing|microsoft|yandex|chatgpt|ai|artificial intelligence)\b)"
+    r"|\bgoogle\s++translate\b", re.I)
+_THIS_TEXT = re.compile(r"\b(?:this|the)\s++(?:article|page|text|content|story|post|report|translation|version)\b", re.I)
+_SHOW_ORIGINAL = re.compile(r"^(?:show|view|see|read)\s++(?:the\s++)?original(?:\s++(?:text|article|language|version))?$", re.I)
+# share buttons: a line of nothing but share verbs and platform names, with a verb, or platforms alone ("Facebook
+# Twitter WhatsApp"; not "Twitter and Facebook", the end of a sentence wrapped onto its own line)
+SHARE_VERBS = {"share", "shares", "sharing", "tweet", "retweet"}
+PLATFORMS = {"facebook", "twitter", "whatsapp", "linkedin", "telegram", "reddit", "pinterest", "messenger", "flipboard",
+             "bluesky", "viber"}
+SHARE_WORDS = SHARE_VERBS | PLATFORMS | {
+    "x", "email", "e-mail", "mail", "print", "copy", "link", "copied", "url", "sms", "pin", "it", "threads", "this", "article",
+    "story", "page", "post", "video", "on", "via", "to", "with", "by", "the", "your", "friends", "or", "and", "click", "opens",
+    "in", "new", "window", "tab", "comment", "comments", "save", "gift", "send", "more", "options", "social", "media", "icon"}
+# cookie and consent banners: cookies addressed to the reader, or the banner's buttons
+_COOKIES = re.compile(
+    r"\b(?:we|this\s++(?:site|website)|our\s++(?:site|website|partners)|(?:site|website)\s++uses)\b[^.]{0,60}?\bcookies\b"
+    r"|\b(?:accept|allow|reject|decline|manage|block|enable|use\s++of)\s++(?:all\s++)?(?:the\s++)?(?:optional\s++)?cookies\b"
+    r"|\bcookies?\s++(?:policy|settings|preferences|consent|notice|statement|banner)\b"
+    r"|\bby\s++(?:continuing\s++to\s++(?:browse|use)|using|browsing)\s++(?:this|our|the)\s++(?:site|website|service|page)"
+    r"|^(?:accept|reject|allow|decline|agree)(?:\s++all)?$|^(?:manage|customi[sz]e)\s++(?:settings|preferences|options|choices)$"
+    r"|^we\s++value\s++your\s++privacy\b", re.I)
+# the heading of a list of other stories, in the words outlets use for it (matched against `normal` text)
+_LIST_HEADING = re.compile(
+    r"related(?:\s(?:articles?|stories|story|content|coverage|news|reading|links|topics|posts|videos?|items))?"
+    r"|more\s(?:on|about|from)\s(?:this|the|these|our)\s(?:story|stories|topic|topics|subject|section|author|issue)"
+    r"|you\s(?:may|might|could)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin)"
+    r"|(?:we\s)?recommend(?:ed)?(?:\s(?:for\syou|stories|articles|reading))?"
+    r"|(?:further|also|suggested|recommended)\sreading|read\s(?:next|also)|also\sread|see\salso|what\sto\sread\snext"
+    r"|most\s(?:read|popular|viewed|shared|commented|watched|recent)|top\sstories|trending(?:\s(?:now|stories|topics))?"
+    r"|more\s(?:stories|news|headlines)|don'?t\smiss|editor'?s\spicks|popular\s(?:now|today|stories)|latest\s(?:news|stories)")
+
+def site_notice(s:str) -> str|None:
+    "Which site notice line `s` is: 'translation notice', 'share widget', 'cookie notice' or 'list heading'; None if none."
+    w = words(s)
+    if not w: return None
+    if _SHOW_ORIGINAL.match(s) or (_MACHINE_TRANSLATION.search(s) and (len(w) <= 12 or (len(w) <= 45 and _THIS_TEXT.search(s)))):
+        return "translation notice"
+    low = [x.lower() for x in w]
+    buttons = all(x in SHARE_WORDS or re.fullmatch(r"\d[\d.,]*k?", x) for x in low)  # "1.2k shares"
+    if (buttons and len(w) <= 20 and not s.rstrip().endswith((".", "!", "?", ",", ";", ":"))
+            and (SHARE_VERBS & set(low) or (PLATFORMS & set(low) and not {"and", "or"} & set(low)))):
+        return "share widget"
+    if len(w) <= 80 and _COOKIES.search(s): return "cookie notice"
+    if len(w) <= 8 and _LIST_HEADING.fullmatch(normal(s)): return "list heading"
     return None
 
 # %% ../nbs/01_articles.ipynb #3bd07e5c
@@ -183,10 +244,6 @@ _TIMESTAMP = re.compile(
 TIMEZONES = {"ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York",
              "CT": "America/Chicago", "PT": "America/Los_Angeles", "GMT": "UTC", "UTC": "UTC",
              "BST": "Europe/London", "CET": "Europe/Paris", "EET": "Europe/Istanbul"}
-# words taken whole (`*+`) and few: a hyphen is both in a word and between words, and "A-A-A-..." must not be split
-# every possible way (exponential time)
-_DATELINE = re.compile(r"^(?P<place>[A-Z][\w.'’-]*+(?:[ -][A-Z][\w.'’-]*+){0,5}(?:,\s*+[A-Z][\w.'’-]*+(?:\s[A-Z][\w.'’-]*+){0,4})?)"
-                       r"\s*+\((?P<source>[A-Z][A-Za-z]{1,15}(?: [A-Z][a-z]+)?)\)\s*+(?:[-–—]\s*+)?")
 
 def parse_timestamp(s:str) -> tuple[str, datetime]|None:
     "`('updated', datetime)` from a line like 'Updated 7:34 AM ET, Thu December 29, 2016'."
@@ -212,17 +269,76 @@ def photo_credit(s:str) -> str|None:
     m = _CREDIT.search(s)
     return m["credit"].strip() if m else None
 
+# %% ../nbs/01_articles.ipynb #99878f08
+_WORD = r"[A-Z][\w.'’-]*+"                   # a capitalised word, taken whole
+_CAPS = r"[A-Z][A-Z.'’-]++(?!\w)"             # a word in capitals: ERBIL, U.N., AL-HASAKAH
+_SEP = r"(?:\s?+/\s?+|\s)"                    # between the words of a place: a space, or a slash between places
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}+\.?"
+_DAY = rf"(?:{_MONTH}\s++\d{{1,2}}|\d{{1,2}}\s++{_MONTH})"   # "Dec 29", "29 December"
+_REGION = rf",\s*+{_WORD}(?:\s{_WORD}){{0,3}}"              # ", Iraq", ", N.Y."
+_SOURCE = r"\((?P<source>[A-Z][A-Za-z]{1,15}(?: [A-Z][a-z]+)?)\)"
+# a capitalised place, then the source, then a sentence: "Istanbul, Turkey (CNN)", "DAMASCUS, Syria, Dec 29 (Reuters) -"
+_DATELINE = re.compile(rf"^(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}}(?:{_REGION})?)(?:,\s*+{_DAY})?\s*+{_SOURCE}\s*+"
+                       r"(?:(?:[-–—]{1,2}|:)\s*+)?(?![a-z])")
+# a place in capitals (or in Title Case with its country), then a dash and a sentence: "ERBIL, Iraq — Kurdish ..."
+_DATELINE_DASH = re.compile(rf"^(?P<place>{_CAPS}(?:{_SEP}{_CAPS}){{0,4}}(?:{_REGION})?|{_WORD}(?:\s{_WORD}){{0,3}}{_REGION})"
+                            rf"(?:,\s*+{_DAY})?\s*+[-–—]{{1,2}}\s*+(?=[A-Z0-9\"“‘'])")
+STORY_LABELS = {"breaking", "breaking news", "update", "updated", "exclusive", "analysis", "opinion", "editorial", "comment",
+                "commentary", "watch", "video", "photos", "live", "review", "correction", "urgent", "flash", "alert", "interview",
+                "explainer", "fact check", "editor's note", "editors note", "note", "news", "feature", "sponsored", "podcast"}
+
+def match_dateline(s:str) -> tuple[int, int, str|None]|None:
+    "(end of the place, start of the text after the dateline, source or None) if `s` opens with a dateline."
+    m = _DATELINE.match(s) or _DATELINE_DASH.match(s)
+    if not m or normal(m["place"]) in STORY_LABELS: return None
+    if re.search(r"[a-z]{2}\.\s", m["place"]): return None  # a sentence ends inside: "By Jane Roe. BOSTON"
+    return m.end("place"), m.end(), m.groupdict().get("source")
+
+# %% ../nbs/01_articles.ipynb #78e9a734
+_CREDIT_LABEL = r"(?:photo(?:graph)?s?|pictures?|images?|photo\s++credit|credits?|courtesy(?:\s++of)?|source)"
+_LABELLED_CREDIT = re.compile(
+    rf"(?:^|(?<=[\s.;,(]))(?i:{_CREDIT_LABEL})(?:\s++by)?\s*+[:|]\s*+(?P<credit>[A-Z0-9][^:()]{{0,80}}?)\)?\s*+$"
+    rf"|(?:^|(?<=[\s.;,(]))(?i:photo(?:graph)?|picture)\s++by\s++(?P<by>[A-Z][^:()]{{0,80}}?)\)?\s*+$")
+_CREDIT_TAIL = re.compile(r"(?:^|[.!?][\"”’]?\s++|\()(?P<credit>[A-Z][^.!?()]{0,80}?)\)?\s*+$")
+PHOTO_AGENCIES = {"afp", "ap", "reuters", "getty", "getty images", "epa", "epa-efe", "efe", "anadolu", "anadolu agency", "sana",
+                  "upi", "xinhua", "tass", "ria novosti", "sputnik", "shutterstock", "alamy", "pool", "handout", "dpa", "ansa"}
+
+def credit_shaped(s:str) -> bool:
+    "Is `s` shaped like a photo credit: an agency, or names joined by '/' or 'via' ('Goran Tomasevic/Reuters')?"
+    w = re.findall(r"[\w.'’&-]+", s)
+    if not w or len(w) > 10 or not all(x[0].isupper() or x[0].isdigit() or x in ("via", "for", "and", "of", "al", "el") for x in w):
+        return False
+    low = " ".join(s.lower().split())
+    return ("/" in s or " via " in f" {low} " or low in PHOTO_AGENCIES
+            or bool(re.search(r"\b(?:images|photos?|agency|handout|pool)$", low)))
+
+def caption_credit(s:str) -> str|None:
+    "The credit caption text `s` carries, in any of the forms outlets print it."
+    if c := photo_credit(s): return c
+    if m := _LABELLED_CREDIT.search(s): return (m["credit"] or m["by"]).strip()
+    if (m := _CREDIT_TAIL.search(s)) and credit_shaped(m["credit"]): return m["credit"].strip()
+    return None
+
 # %% ../nbs/01_articles.ipynb #1505f355
 # ---- segmentation -------------------------------------------------------------------------------
 def _is_body(line:Line) -> bool:
     n, t = len(words(line.text)), line.text
-    return (bool(_DATELINE.match(t)) or n >= 15 or (n >= 6 and t.endswith(_SENTENCE_END))
+    return (match_dateline(t) is not None or n >= 15 or (n >= 6 and t.endswith(_SENTENCE_END))
             or (n >= 12 and bool(re.search(r"[.!?][\"”’)]?\s+[A-Z]", t))))  # long, or has a sentence in it
 
 def _sub_span(line:Line, i:int, j:int, cls=Span, **kw) -> Span:
     "The clean characters `i:j` of `line` as a span of the source."
     start, end = line.clean.raw_span(i, j)
     return cls(start, end, line.text[i:j], **kw)
+
+def _add_paragraph(out:dict, line:Line, i:int, j:int):
+    "Add `line.text[i:j]` to `out['paragraphs']`; a dateline opening the first paragraph becomes `out['dateline']`."
+    m = match_dateline(line.text[i:j]) if not out["paragraphs"] else None
+    if m and i + m[1] < j:  # a dateline begins the first paragraph, it is not all of it
+        out["dateline"] = _sub_span(line, i, i + m[0])
+        out["source"] = out["source"] or m[2]
+        i += m[1]
+    out["paragraphs"].append(_sub_span(line, i, j))
 
 def _duplicate_groups(lines:list[Line], candidates:list[int]) -> dict[int, list[int]]:
     "Line index -> the indices of every line that repeats it (same words, or one a truncated copy of the other)."
@@ -320,23 +436,18 @@ def segment(text:str) -> dict:
         for k in group:
             if k != keep: drop(k, f"duplicate of line {lines[keep].number}")
         t, line = lines[keep].text, lines[keep]
+        opens = not out["paragraphs"] and match_dateline(t) is not None  # a dateline opens the story, however short its line
         if any(near_gallery(k) for k in group) or photo_credit(t):
             role[keep] = "caption"
-            credit = next((c for k in group if (c := photo_credit(lines[k].text))), None)
+            credit = next((c for k in group if (c := caption_credit(lines[k].text))), None)
             out["captions"].append(line.span(Caption, credit=credit))
-        elif headline_shaped(t) and under_heading[keep]:
+        elif headline_shaped(t) and not opens and under_heading[keep]:
             drop(keep, "promoted link")
-        elif headline_shaped(t) and line.blank_before and line.blank_after:
+        elif headline_shaped(t) and not opens and line.blank_before and line.blank_after:
             role[keep] = "heading"; out["headings"].append(line.span())
-        elif headline_shaped(t): drop(keep, "related story link")
+        elif headline_shaped(t) and not opens: drop(keep, "related story link")
         else:
-            role[keep] = "paragraph"
-            m = _DATELINE.match(t) if not out["paragraphs"] else None
-            if m and m.end() < len(t):  # a dateline begins the first paragraph, it is not all of it
-                out["dateline"] = _sub_span(line, 0, m.end("place"))
-                out["source"] = out["source"] or m["source"]
-                out["paragraphs"].append(_sub_span(line, m.end(), len(t)))
-            else: out["paragraphs"].append(line.span())
+            role[keep] = "paragraph"; _add_paragraph(out, line, 0, len(t))
     for key in ("dropped", "captions", "paragraphs", "headings"): out[key].sort(key=lambda s: s.start)
     for key in out:
         for s in (out[key] if isinstance(out[key], list) else [out[key]]):
@@ -346,9 +457,6 @@ def segment(text:str) -> dict:
 # %% ../nbs/01_articles.ipynb #281d97d4
 _HIDDEN = re.compile(r"<!--.*?-->|<(head|script|style|noscript|template|svg)\b.*?</\1\s*>", re.S | re.I)
 _ANY_TAG = re.compile(r"<[!/]?[A-Za-z][^<>]*>")
-BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "header", "footer",
-              "aside", "section", "article", "main", "figure", "figcaption", "blockquote", "tr", "td", "th",
-              "table", "dd", "dt", "form", "title", "body", "html"}
 
 def mask_html(page:str) -> str:
     "`page` with tags and hidden elements blanked out, block tags as line breaks; the same length, so offsets hold."
@@ -362,6 +470,13 @@ def mask_html(page:str) -> str:
         name = re.match(r"<[!/]?([A-Za-z0-9]+)", m.group())[1].lower()
         blank(m.start(), m.end(), name in BLOCK_TAGS)
     return "".join(chars)
+
+def html_lines(page:str) -> list[Line]:
+    "The page's visible blocks as lines: placed by the masked page, their clean text read from the page itself."
+    lines = split_lines(mask_html(page))
+    for line in lines:  # within a block only inline tags remain: "<a>Raqqa</a>," reads "Raqqa,", not "Raqqa ,"
+        line.clean = clean_markup(page[line.start:line.end], line.start)
+    return [line for line in lines if line.text]
 
 def looks_like_html(text:str) -> bool:
     "Does `text` start like an HTML document?"
@@ -377,16 +492,60 @@ def _find_line(lines:list[Line], wanted:str, used:set) -> tuple[Line, int, int]|
         if k >= 0: return line, k, k + len(wanted)
     return None
 
+def _locate(lines:list[Line], paragraph:str, used:set, bags:dict) -> list[tuple[Line, int, int]]:
+    "Where an extracted paragraph is: inside one line; else the whole lines it joins; else the line holding nearly all its words."
+    if hit := _find_line(lines, paragraph, used): return [hit]
+    wanted = " ".join(paragraph.split())
+    joined = [(l, 0, len(l.text)) for l in lines if id(l) not in used and len(words(l.text)) >= 4 and l.text in wanted]
+    if joined: return joined
+    want = Counter(normal(wanted).split())
+    common, best = max(((sum((bags[id(l)] & want).values()), k) for k, l in enumerate(lines) if id(l) not in used),
+                       default=(0, None))
+    if best is not None and common >= 0.8 * sum(want.values()) and common >= 0.8 * sum(bags[id(lines[best])].values()):
+        return [(lines[best], 0, len(lines[best].text))]
+    return []
+
+_FIGCAPTION = re.compile(r"<figcaption\b.*?</figcaption\s*>", re.S | re.I)
+_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|byline|attribution|source|author", re.I)
+_CREDIT_PREFIX = re.compile(rf"^\(?\s*+(?:(?i:{_CREDIT_LABEL})\s*+(?:by\s++|[:|]\s*+))?")
+
+def _tag_name(tag:str) -> str: return re.match(r"<[!/]?([A-Za-z0-9]+)", tag)[1].lower()
+
+def element_credit(page:str, start:int, end:int) -> str|None:
+    "The text of a credit element (`<span class=\"credit\">`, `<small>`, `<cite>`) inside the element at `page[start:end]`."
+    tags = list(_ANY_TAG.finditer(page, start, end))[1:]  # the element's own tag is not inside it
+    for k, m in enumerate(tags):
+        name, cls = _tag_name(m.group()), re.search(r"""\bclass\s*=\s*["']?([^"'>]*)""", m.group(), re.I)
+        if m.group().startswith("</") or (name not in ("small", "cite") and not (cls and _CREDIT_CLASS.search(cls[1]))): continue
+        depth = 0
+        for n in tags[k + 1:]:  # its end: the closing tag of the same name at the same depth
+            if _tag_name(n.group()) != name: continue
+            if n.group().startswith("</"):
+                if depth == 0:
+                    credit = _CREDIT_PREFIX.sub("", clean_markup(page[m.end():n.start()]).text).rstrip(")").strip()
+                    if credit: return credit
+                    break
+                depth -= 1
+            elif not n.group().endswith("/>"): depth += 1
+    return None
+
 _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?")
 
 def segment_html(page:str) -> dict:
     "Split an HTML page into the parts `segment` gives, with trafilatura choosing the article text."
     import trafilatura  # here, not at import time: it is only needed for HTML
     doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=True)
-    lines, used = split_lines(mask_html(page)), set()
+    lines, used = html_lines(page), set()
     out = dict(title=None, authors=[], source=None, timestamps=[], dateline=None, highlights=[], paragraphs=[],
                captions=[], headings=[], dropped=[])
     if doc is None: raise InputError("<html>", "trafilatura found no article text in this page")
+    for fig in _FIGCAPTION.finditer(page):  # captions first: whatever trafilatura made of them, they are captions
+        inside = [l for l in lines if fig.start() <= l.start and l.end <= fig.end()]
+        if not inside: continue
+        start, end = inside[0].start, inside[-1].end
+        text = clean_markup(page[start:end]).text
+        credit = element_credit(page, fig.start(), fig.end()) or caption_credit(text)
+        out["captions"].append(Caption(start, end, text, credit=credit)); used.update(id(l) for l in inside)
     body = [p for p in (doc.text or "").split("\n") if p.strip()]
     if doc.title and (hit := _find_line(lines, doc.title, used)):
         line, i, j = hit; used.add(id(line)); out["title"] = _sub_span(line, i, j)
@@ -395,15 +554,27 @@ def segment_html(page:str) -> dict:
         if hit := _find_line(lines, name, used):
             line, i, j = hit; used.add(id(line)); out["authors"].append(_sub_span(line, i, j))
     out["source"] = doc.sitename
+    reasons = [furniture_reason(l.text) for l in lines]
+    under = _under_list_heading(lines, reasons)
+    number = {id(l): k for k, l in enumerate(lines)}
+    def reason(k, text):  # why line k (or the part `text` of it) is furniture, if it is
+        if text != lines[k].text: return furniture_reason(text)
+        return reasons[k] or ("promoted link" if under[k] and headline_shaped(text) else None)
+    bags, pieces = {id(l): Counter(normal(l.text).split()) for l in lines}, []
     for paragraph in body:
-        if hit := _find_line(lines, paragraph, used):
-            line, i, j = hit; used.add(id(line)); out["paragraphs"].append(_sub_span(line, i, j))
-    captions = [m.span() for m in re.finditer(r"<figcaption\b.*?</figcaption\s*>", page, re.S | re.I)]
-    for line in lines:
+        for line, i, j in _locate(lines, paragraph, used, bags):
+            used.add(id(line)); k = number[id(line)]
+            if r := reason(k, line.text[i:j]): out["dropped"].append(_sub_span(line, i, j, Dropped, reason=r))
+            else: pieces.append((line, i, j))
+            for a, b in ((0, i), (j, len(line.text))):  # what the extracted paragraph left out of its line
+                if rest := line.text[a:b].strip():
+                    a += line.text[a:b].index(rest)
+                    why = furniture_reason(rest) or "not in the extracted text"
+                    out["dropped"].append(_sub_span(line, a, a + len(rest), Dropped, reason=why))
+    for line, i, j in sorted(pieces, key=lambda p: p[0].clean.starts[p[1]]): _add_paragraph(out, line, i, j)
+    for k, line in enumerate(lines):
         if id(line) in used: continue
-        if any(s <= line.start and line.end <= e for s, e in captions):
-            out["captions"].append(line.span(Caption, credit=photo_credit(line.text)))
-        else: out["dropped"].append(line.span(Dropped, reason="boilerplate (not article text)"))
+        out["dropped"].append(line.span(Dropped, reason=reason(k, line.text) or "boilerplate (not article text)"))
     if doc.date and (m := next((m for m in _ISO_TIME.finditer(page) if m.group().startswith(doc.date)), None)):
         try: value = datetime.fromisoformat(m.group().replace("Z", "+00:00"))
         except ValueError: value = None
@@ -446,7 +617,7 @@ class Article:
 
     def lines(self) -> list[Line]:
         "The source's visible lines (for HTML, the blocks of the masked page)."
-        return split_lines(mask_html(self.text) if self.format == "html" else self.text)
+        return html_lines(self.text) if self.format == "html" else split_lines(self.text)
 
     def spans(self) -> list[Span]:
         "Every span of the article, in order of position."

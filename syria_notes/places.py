@@ -12,15 +12,15 @@ from types import SimpleNamespace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .articles import Article, readable_pieces
+from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings
 from .gazetteer import Candidate, default_gazetteer
 
 # %% auto #0
 __all__ = ['PLACE_LABELS', 'NOT_PLACE_LABELS', 'SUBPLACE_NOUNS', 'ORG_HEADS', 'SUBPLACE_BEFORE', 'IN_CITY', 'SUBPLACE_AFTER',
            'PARENT', 'SUBPLACE_RADIUS_KM', 'PLACE_FIELDS', 'Mention', 'recognise', 'Place', 'resolve',
-           'make_place_recognizer', 'make_place_resolver', 'places_nlp', 'find_places', 'joined_text', 'to_source',
-           'article_places', 'places_frame', 'places_geojson']
+           'make_place_recognizer', 'make_place_resolver', 'places_nlp', 'find_places', 'dateline_reading',
+           'joined_text', 'to_source', 'article_places', 'places_frame', 'places_geojson']
 
 # %% ../nbs/04_places.ipynb #9b71ba21
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -289,19 +289,41 @@ def find_places(text:str,            # the document's text
     for _, proc in (nlp or places_nlp()).pipeline: doc = proc(doc)
     return doc._.places
 
+def _reading_case(s:str) -> str:
+    "Words in capitals as a reader writes them ('ERBIL' -> 'Erbil', 'DEIR EZ-ZOR' -> 'Deir Ez-Zor'), character for character."
+    return re.sub(r"[^\W\d_]{2,}", lambda m: m[0][0] + m[0][1:].lower() if m[0].isupper() and len(m[0][1:].lower()) == len(m[0]) - 1
+                  else m[0], s)
+
+def dateline_reading(article:Article) -> CleanText|None:
+    "The dateline as the recogniser reads it, 'ERBIL, Iraq' as 'In Erbil, Iraq.', each character mapped to the source."
+    if article.dateline is None: return None
+    s = article.dateline
+    clean = clean_markup(article.text[s.start:s.end], s.start)
+    place, comma, region = clean.text.partition(",")  # the place in capitals; its country ("Iraq", "N.C.") as printed
+    text = _reading_case(place) + comma + region
+    stop = "" if text.endswith(".") else "."
+    return CleanText(f"In {text}{stop}", (s.start,) * 3 + clean.starts + (s.end,) * len(stop),
+                     (s.start,) * 3 + clean.ends + (s.end,) * len(stop))
+
 def joined_text(article:Article) -> tuple[str, list[int], list[int]]:
-    "The article's readable pieces as one clean text, with each clean character's start and end in the source."
+    "The article's readable pieces and its dateline as one clean text, with each clean character's start and end in the source."
+    pieces = [(piece.start, clean) for piece, clean in readable_pieces(article, title=True)]
+    if (dateline := dateline_reading(article)) is not None:  # in its place: after the title, before the paragraph it opens
+        first = 1 if article.title else 0
+        k = next((k for k in range(first, len(pieces)) if pieces[k][0] > article.dateline.start), len(pieces))
+        pieces.insert(k, (article.dateline.start, dateline))
     text, starts, ends = [], [], []
-    for piece, clean in readable_pieces(article, title=True):
-        if text: text.append("\n\n"); starts += [piece.start] * 2; ends += [piece.start] * 2
+    for start, clean in pieces:
+        if text: text.append("\n\n"); starts += [start] * 2; ends += [start] * 2
         text.append(clean.text); starts += clean.starts; ends += clean.ends
     return "".join(text), starts, ends
 
 def to_source(places:list[Place], article:Article, starts:list[int], ends:list[int]) -> list[Place]:
-    "Places found in `joined_text(article)`, their offsets (and text) moved to `article.text`."
+    "Places found in `joined_text(article)`, their offsets and text moved to `article.text` (the text as printed, 'ERBIL')."
     for p in places:
         p.start, p.end = starts[p.start], ends[p.end - 1]
-        if article.format == "text": p.text = article.text[p.start:p.end]
+        raw = article.text[p.start:p.end]
+        p.text = raw if article.format == "text" else clean_markup(raw).text
     return places
 
 def article_places(article:Article, nlp:Language|None=None) -> list[Place]:
