@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_gazetteer.ipynb #8e4efe35
 from __future__ import annotations
-import collections, csv, hashlib, json, math, os, re, sqlite3, sys, threading, time, unicodedata
+import collections, contextlib, csv, hashlib, json, math, os, re, sqlite3, sys, threading, time, unicodedata
 from dataclasses import asdict, dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -19,8 +19,8 @@ from .core import InputError, SyriaNotesError, cache_dir
 __all__ = ['ARTICLES', 'ADMIN_WORDS', 'REGIONS', 'REGION_ADJECTIVES', 'CONTINENT_ADJECTIVES', 'ADMIN1_ABBREVIATIONS',
            'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES', 'GEONAMES_LICENCE', 'BUILD_VERSION', 'SCHEMA',
            'QUALITY', 'FEATURE_CLASSES', 'FEATURE_CODES', 'MATCH_SCORE', 'FEATURE_PRIOR', 'name_key', 'strip_article',
-           'skeleton', 'source_versions', 'build_index', 'signature', 'read_addition', 'Candidate', 'Gazetteer',
-           'default_gazetteer', 'OfflineGeocoder']
+           'skeleton', 'source_versions', 'build_index', 'signature', 'read_addition', 'index_problem', 'Candidate',
+           'Gazetteer', 'default_gazetteer', 'OfflineGeocoder']
 
 # %% ../nbs/02_gazetteer.ipynb #8cfc4390
 _APOSTROPHES = re.compile(r"[’'`ʿʾ‘ʼ]")
@@ -273,6 +273,8 @@ def build_index(path:Path,                 # where the index goes
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
+        db.execute("PRAGMA journal_mode=OFF")  # a private temporary file: the final rename, not a journal, is what
+        db.execute("PRAGMA synchronous=OFF")   # makes the build atomic; one fsync at the end
         db.executescript(SCHEMA)
         w, counts = _Writer(db), collections.Counter()
         admin1_name = {}
@@ -289,12 +291,16 @@ def build_index(path:Path,                 # where the index goes
                        [(name, versions.get(name, "user file"), licences.get(name, "as the user's file states"), n)
                         for name, n in counts.items()])
         db.executemany("INSERT INTO meta VALUES (?,?)", [("signature", signature(additions, packaged)),
+                                                          ("build_version", BUILD_VERSION),
                                                           ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))])
         db.commit()
-    except BaseException:
+        if (check := db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+            raise SyriaNotesError(f"{path}: the new index fails SQLite's check ({check}); the old one is kept")
+        db.close()
+        with open(tmp, "rb") as f: os.fsync(f.fileno())  # on disk before it takes the index's name
+        os.replace(tmp, path)
+    except BaseException:  # an error or Ctrl-C: no half-written file is left, the previous index (if any) stays
         db.close(); tmp.unlink(missing_ok=True); raise
-    db.close()
-    os.replace(tmp, path)
     return dict(counts)
 
 def signature(additions:list[Path]=(), packaged:bool=True) -> str:
@@ -353,6 +359,52 @@ def _add_file(w:_Writer, path:Path, admin1_name:dict) -> int:
                 population=r["population"], geonameid=r["geonameid"], source=path.name)
     return len(rows)
 
+# %% ../nbs/02_gazetteer.ipynb #0a2b1394
+_HEADER = b"SQLite format 3\x00"
+
+def index_problem(path:Path,            # a gazetteer index file
+                  thorough:bool=False,  # also run SQLite's `quick_check`, which reads the whole file
+                 ) -> str|None:
+    "What is wrong with the SQLite file at `path` ('missing', 'damaged (...)'), or None when it looks whole."
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f: header = f.read(100)
+    except FileNotFoundError: return "missing"
+    except OSError as e: return f"damaged ({e.strerror})"
+    if size == 0: return "damaged (an empty file)"
+    if len(header) < 100 or not header.startswith(_HEADER): return "damaged (file is not a database)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] != header[92:96]: pages = 0  # an old writer left the header's page count stale: size only
+    if (pages and pages * page_size != size) or size % page_size:
+        return f"damaged (truncated or extended: {size:,} bytes, its header says {pages * page_size:,})"
+    if not thorough: return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            check = " ".join(r[0] for r in db.execute("PRAGMA quick_check(3)")).replace("*** in database main *** ", "")
+    except sqlite3.DatabaseError as e: return f"damaged ({e})"
+    return None if check == "ok" else f"damaged ({' '.join(check.split())[:160]})"
+
+@contextlib.contextmanager
+def _build_lock(folder:Path):
+    "Hold the folder's build lock: one process builds, the others wait; the system releases it when a process dies."
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder/".build.lock", "w") as lock:
+        try:
+            import fcntl
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError: pass  # (no advisory locks on Windows; the atomic replace still holds)
+        yield
+
+def _remove_leftovers(path:Path):
+    "Delete the temporary files of builds of `path` whose process died (SIGKILL, power cut); call under the lock."
+    if os.name != "posix": return  # (os.kill(pid, 0) would end the process on Windows)
+    for tmp in path.parent.glob(f".{path.name}.*.tmp*"):
+        try: os.kill(int(tmp.name[len(path.name) + 2:].split(".")[0]), 0); continue  # its builder is alive
+        except (ValueError, ProcessLookupError): tmp.unlink(missing_ok=True)
+        except PermissionError: pass  # alive, and someone else's
+
 # %% ../nbs/02_gazetteer.ipynb #b01cc9bb
 @dataclass
 class Candidate:
@@ -383,6 +435,8 @@ def _score(feature:str, population:int, names:int, quality:int, support:int, adm
     prior += 0.5 * math.log2(1 + support)
     return MATCH_SCORE[quality] + prior
 
+def _tell(msg:str): print(f"syria_notes gazetteer: {msg}", file=sys.stderr, flush=True)
+
 class Gazetteer:
     "The embedded gazetteer: a SQLite index in the cache folder, built on first use and when its inputs change."
     def __init__(self, path:str|os.PathLike|None=None, # the index file; defaults to `<cache>/gazetteer/index.sqlite`
@@ -390,7 +444,7 @@ class Gazetteer:
                  progress=None,                         # `str -> None` for build messages
                  packaged:bool=True):                   # include the packaged data (False: the user's additions alone)
         self.path = Path(path) if path else cache_dir()/"gazetteer"/"index.sqlite"
-        self.packaged = packaged
+        self.packaged, self.build, self.progress = packaged, build, progress
         self.additions_dir = self.path.parent/"additions"
         self._local = threading.local()
         if build: self.ensure(progress)
@@ -398,24 +452,29 @@ class Gazetteer:
     def additions(self) -> list[Path]:
         return sorted(self.additions_dir.glob("*")) if self.additions_dir.is_dir() else []
 
-    def stored_signature(self) -> str|None:
-        if not self.path.exists(): return None
+    def problem(self) -> str|None:
+        "Why the index cannot be used as it is ('missing', 'damaged (...)', 'out of date (...)'), or None; cheap."
+        if found := index_problem(self.path): return found
         try:
-            with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as db:
-                row = db.execute("SELECT value FROM meta WHERE key='signature'").fetchone()
-            return row[0] if row else None
-        except sqlite3.DatabaseError: return None
+            with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+                meta = dict(db.execute("SELECT key, value FROM meta"))
+        except sqlite3.DatabaseError as e: return f"damaged ({e})"
+        if meta.get("signature") == signature(self.additions(), self.packaged): return None
+        made_by = meta.get("build_version")  # (recorded since build 6)
+        if made_by and made_by != BUILD_VERSION: return f"out of date (made by index build {made_by}, this is build {BUILD_VERSION})"
+        return "out of date (made from other package versions, tables or additions, or by an older build)"
 
-    def ensure(self, progress=None) -> bool:
-        "Build the index if it is missing or its inputs changed; return whether it was built."
-        if self.stored_signature() == signature(self.additions(), self.packaged): return False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(".build.lock"), "w") as lock:
-            try:
-                import fcntl
-                fcntl.flock(lock, fcntl.LOCK_EX)  # another process building the same index: wait for it
-            except ImportError: pass             # (no advisory locks on Windows; the atomic replace still holds)
-            if self.stored_signature() == signature(self.additions(), self.packaged): return False
+    def ensure(self, progress=None, # `str -> None` for build messages; defaults to the one given when opened
+               force:bool=False,    # rebuild even when the index is fine
+              ) -> bool:
+        "Build the index if it is missing, damaged or out of date, atomically and one process at a time; whether it was built."
+        if not force and self.problem() is None: return False
+        progress = progress or self.progress
+        with _build_lock(self.path.parent):  # another process building the same index: wait for it, then look again
+            _remove_leftovers(self.path)
+            why = self.problem()
+            if why is None and not force: return False
+            if why not in (None, "missing"): (progress or _tell)(f"the index at {self.path} is {why}; rebuilding")
             build_index(self.path, self.additions(), progress, self.packaged)
         self._local = threading.local()
         return True
@@ -423,15 +482,34 @@ class Gazetteer:
     @property
     def db(self) -> sqlite3.Connection:
         if getattr(self._local, "db", None) is None:
-            if not self.path.exists(): raise SyriaNotesError(f"{self.path}: the gazetteer index is not built (syria-notes gazetteer build)")
+            if not self.path.exists():
+                if not self.build: raise SyriaNotesError(f"{self.path}: the gazetteer index is not built (syria-notes gazetteer build)")
+                self.ensure()
             self._local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         return self._local.db
+
+    def _reading(self, read, *args):
+        "`read(*args)`, with a damaged index made a `SyriaNotesError` (and removed, so that the next use rebuilds it)."
+        for attempt in range(2):
+            try: return read(*args)
+            except sqlite3.DatabaseError as e: error = e
+            self._local = threading.local()  # this connection is unusable
+            with _build_lock(self.path.parent):  # not while another process replaces the file
+                found = index_problem(self.path, thorough=True)
+                if found is None: continue  # the file at the path is whole (replaced since it was opened): again
+                if found != "missing": self.path.unlink(missing_ok=True)
+            raise SyriaNotesError(f"the gazetteer index at {self.path} is damaged ({error}); removed it: "
+                                  "the next use rebuilds it (or run `syria-notes gazetteer build`)") from None
+        raise SyriaNotesError(f"the gazetteer index at {self.path} cannot be read ({error})") from None
 
     def lookup(self, query:str,                   # a place name as written
                country_codes:str|list[str]|None=None, # ISO alpha-2 codes to restrict to
                limit:int=10,
               ) -> list[Candidate]:
         "Ranked candidates for `query`: exact, accent- and case-insensitive, article-free, then transliteration-tolerant."
+        return self._reading(self._lookup, query, country_codes, limit)
+
+    def _lookup(self, query, country_codes, limit) -> list[Candidate]:
         key = name_key(query)
         if not key: return []
         words = key.split()
@@ -465,6 +543,9 @@ class Gazetteer:
 
     def info(self) -> dict:
         "Where the index is, when it was built, and what it was built from (with licences)."
+        return self._reading(self._info)
+
+    def _info(self) -> dict:
         db = self.db
         meta = dict(db.execute("SELECT key, value FROM meta"))
         sources = [dict(zip(("name", "version", "licence", "entries"), r)) for r in db.execute("SELECT * FROM sources ORDER BY entries DESC")]
@@ -485,8 +566,6 @@ class Gazetteer:
 
 # %% ../nbs/02_gazetteer.ipynb #a2d6369c
 _opened:dict = {}
-
-def _tell(msg:str): print(f"syria_notes gazetteer: {msg}", file=sys.stderr, flush=True)
 
 def default_gazetteer() -> Gazetteer:
     "The gazetteer in the cache folder, opened once per process; built there on first use (about half a minute)."

@@ -5,9 +5,11 @@
 # %% ../nbs/03_geocoders.ipynb #d3cb1ea3
 from __future__ import annotations
 import inspect, json, os, sqlite3, threading, time, warnings
+from dataclasses import dataclass
 from pathlib import Path
 
-from geopy.exc import GeocoderRateLimited, GeopyError
+from geopy.adapters import RequestsAdapter
+from geopy.exc import GeocoderParseError, GeocoderQueryError, GeocoderRateLimited, GeocoderUnavailable, GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 from geopy.geocoders.base import Geocoder
@@ -17,10 +19,25 @@ from .core import SyriaNotesError, cache_dir
 from .gazetteer import OfflineGeocoder
 
 # %% auto #0
-__all__ = ['ENV_USER_AGENT', 'SafeGeocoder', 'online_geocoder']
+__all__ = ['ENV_USER_AGENT', 'ENV_DOMAIN', 'ENV_SCHEME', 'GeocodingFailure', 'GeocodingWarning', 'SafeGeocoder',
+           'online_geocoder', 'geocode_unplaced']
 
 # %% ../nbs/03_geocoders.ipynb #83589d1d
 ENV_USER_AGENT = "SYRIA_NOTES_USER_AGENT"
+ENV_DOMAIN, ENV_SCHEME = "SYRIA_NOTES_GEOCODER_DOMAIN", "SYRIA_NOTES_GEOCODER_SCHEME"
+
+@dataclass
+class GeocodingFailure:
+    "A query the service did not answer: what was asked, the error, and how many requests were sent."
+    query:str; error:str; message:str; attempts:int = 1
+    def __str__(self): return f"{self.query!r}: {self.error}: {self.message}"
+
+class GeocodingWarning(UserWarning):
+    "The online geocoder failed and the offline gazetteer answered instead."
+
+def _one_line(text:str, limit:int=200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 def _normalise(location:Location|None, service:str) -> Location|None:
     "The answer with the fields `syria-notes geocode` reports added to its `raw` record."
@@ -54,19 +71,25 @@ class SafeGeocoder(Geocoder):
                  min_delay_seconds:float=1.0,           # between requests (Nominatim asks for one a second)
                  max_retries:int=3,                      # after the first try, on errors worth retrying
                  backoff_seconds:float=2.0,              # the first wait; each retry doubles it
+                 max_wait_seconds:float=60.0,            # a longer `Retry-After` is not waited for: the query fails
+                 give_up_after:int|None=3,               # failed queries in a row after which the service rests
+                 rest_seconds:float=300.0,               # how long it is then not asked
                  fallback:Geocoder|None=None,           # answers when the service fails; the offline gazetteer
                  sleep=time.sleep):                      # replaceable for tests
         super().__init__()
         self.geocoder, self.service = geocoder, type(geocoder).__name__.lower()
         self.domain = getattr(geocoder, "domain", "")
         self.cache_path = Path(cache) if cache else cache_dir()/"geocoding"/"answers.sqlite"
-        self.max_retries, self.backoff_seconds, self.sleep = max_retries, backoff_seconds, sleep
+        self.max_retries, self.backoff_seconds, self.max_wait_seconds, self.sleep = max_retries, backoff_seconds, max_wait_seconds, sleep
+        self.give_up_after, self.rest_seconds = give_up_after, rest_seconds
         self.fallback = fallback if fallback is not None else OfflineGeocoder()
         self._limited = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=0,
                                     swallow_exceptions=False)
         self._accepts = set(inspect.signature(geocoder.geocode).parameters)
         self._lock = threading.Lock()
         self.requests = 0  # sent to the service by this object
+        self.failures:list[GeocodingFailure] = []  # the queries it did not answer, in order
+        self._failed_in_a_row, self._resting_until = 0, 0.0
 
     def _db(self) -> sqlite3.Connection:
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,31 +107,60 @@ class SafeGeocoder(Geocoder):
         if timeout is not None: kwargs["timeout"] = timeout
         wait = self.backoff_seconds
         for attempt in range(self.max_retries + 1):
-            try:
-                self.requests += 1
-                return self._limited(query, **kwargs)
+            try: return self._send(query, kwargs)
             except GeopyError as e:
-                if attempt == self.max_retries or not _worth_retrying(e): raise
-                self.sleep(max(wait, getattr(e, "retry_after", None) or 0))
+                retry_after = getattr(e, "retry_after", None) or 0
+                if attempt == self.max_retries or not _worth_retrying(e) or retry_after > self.max_wait_seconds: raise
+                self.sleep(max(wait, retry_after))
                 wait *= 2
 
-    def geocode(self, query:str, exactly_one:bool=True, country_codes:str|list[str]|None=None, timeout=None):
-        "Locate `query` online, from the cache when it was asked before, offline when the service fails."
+    def _send(self, query, kwargs):
+        self.requests += 1
+        try: return self._limited(query, **kwargs)
+        except GeopyError: raise
+        except (AttributeError, KeyError, TypeError, ValueError) as e:  # JSON, but not in the service's shape
+            raise GeocoderParseError(f"an answer not in {self.service}'s form ({type(e).__name__}: {e})") from e
+
+    def answer(self, query:str, exactly_one:bool=True, country_codes:str|list[str]|None=None, timeout=None):
+        "The service's answer (from the cache when asked before), None when it knows no such place; geopy's error when it fails."
         if isinstance(country_codes, str): country_codes = [country_codes]
         key = self._key(query, exactly_one, country_codes)
         with self._lock, self._db() as db:
             row = db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
         if row: return _from_json(row[0])
-        try: found = self._ask(query, exactly_one, country_codes, timeout)
+        sent = self.requests
+        try:
+            if time.monotonic() < self._resting_until:
+                raise GeocoderUnavailable(f"not asked: the last {self._failed_in_a_row} queries failed; "
+                                          f"resting until {self.rest_seconds:g} s after the last of them")
+            found = self._ask(query, exactly_one, country_codes, timeout)
         except GeopyError as e:
-            warnings.warn(f"{self.service} failed for {query!r} ({type(e).__name__}: {e}); "
-                          "answered from the offline gazetteer", stacklevel=2)
-            return self.fallback.geocode(query, exactly_one=exactly_one, country_codes=country_codes)
+            e.failure = GeocodingFailure(query, type(e).__name__, _one_line(e), self.requests - sent)
+            self.failures.append(e.failure)
+            if self.requests > sent and not isinstance(e, GeocoderQueryError):  # a bad query says nothing of the service
+                self._failed_in_a_row += 1
+                if self.give_up_after and self._failed_in_a_row >= self.give_up_after:
+                    self._resting_until = time.monotonic() + self.rest_seconds
+            raise
+        self._failed_in_a_row = 0
         found = [_normalise(l, self.service) for l in found] if isinstance(found, list) else _normalise(found, self.service)
-        with self._lock, self._db() as db:
+        with self._lock, self._db() as db:  # an answer, "no such place" included; never a failure
             db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
                        (key, _to_json(found), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
         return found
+
+    def geocode(self, query:str, exactly_one:bool=True, country_codes:str|list[str]|None=None, timeout=None):
+        "Locate `query` online, from the cache when it was asked before, offline when the service fails."
+        try: return self.answer(query, exactly_one, country_codes, timeout)
+        except GeopyError as e:
+            f = e.failure
+            where = f" at {self.domain}" if self.domain else ""
+            tries = f" after {f.attempts} request{'s'[:f.attempts != 1]}" if f.attempts else ""
+            # reported from a module name, not a file: one line wherever it shows, with no source line under it
+            warnings.warn_explicit(f"{self.service}{where} failed for {query!r} ({f.error}: {f.message}){tries}; "
+                                   "answered from the offline gazetteer", GeocodingWarning, "syria_notes.geocoders", 0,
+                                   module="syria_notes.geocoders")
+            return self.fallback.geocode(query, exactly_one=exactly_one, country_codes=country_codes)
 
 def _worth_retrying(e:GeopyError) -> bool:
     "Server errors, timeouts and rate limits pass; a bad query or a refused key does not."
@@ -117,18 +169,58 @@ def _worth_retrying(e:GeopyError) -> bool:
     return type(e) is GeocoderServiceError  # geopy's class for 5xx and other server failures
 
 # %% ../nbs/03_geocoders.ipynb #f26d6b36
+def _adapter_without_retries(proxies, ssl_context):
+    "geopy's requests adapter, told not to retry: its retries would sleep on `Retry-After` unseen and unbounded."
+    return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+
 def online_geocoder(service:str="nominatim",     # a geopy service name: nominatim, photon, arcgis, ...
                     user_agent:str|None=None,     # who you are; defaults to $SYRIA_NOTES_USER_AGENT
-                    **kwargs,                     # passed to the geopy geocoder (domain, api_key, timeout, ...)
+                    domain:str|None=None,         # the service's host (a mirror, a test server); $SYRIA_NOTES_GEOCODER_DOMAIN
+                    scheme:str|None=None,         # http or https; defaults to $SYRIA_NOTES_GEOCODER_SCHEME, then https
+                    **kwargs,                     # passed to the geopy geocoder (api_key, timeout, ...) or to `SafeGeocoder`
                    ) -> SafeGeocoder:
     "An online geopy geocoder by name, wrapped in `SafeGeocoder` (rate limit, cache, retries, offline fallback)."
-    safe = {k: kwargs.pop(k) for k in ("cache", "min_delay_seconds", "max_retries", "backoff_seconds", "fallback", "sleep")
-            if k in kwargs}
+    safe = {k: kwargs.pop(k) for k in inspect.signature(SafeGeocoder).parameters if k != "geocoder" and k in kwargs}
     user_agent = user_agent or os.environ.get(ENV_USER_AGENT)
     if not user_agent:
         raise SyriaNotesError(f"online geocoding needs a user agent that identifies you (Nominatim's usage policy): "
                               f"set {ENV_USER_AGENT}='your-project (you@example.org)'")
     try: cls = get_geocoder_for_service(service)
     except GeopyError: raise SyriaNotesError(f"{service!r} is not a geopy geocoder service") from None
+    domain, scheme = domain or os.environ.get(ENV_DOMAIN) or None, scheme or os.environ.get(ENV_SCHEME) or None
+    if scheme not in (None, "http", "https"): raise SyriaNotesError(f"geocoder scheme {scheme!r}: expected http or https ({ENV_SCHEME})")
+    if domain:
+        if "domain" not in inspect.signature(cls).parameters:
+            raise SyriaNotesError(f"{service!r} has no domain to set (unset {ENV_DOMAIN}, or use a service that has one)")
+        kwargs["domain"] = domain
+    if scheme: kwargs["scheme"] = scheme
+    if RequestsAdapter.is_available: kwargs.setdefault("adapter_factory", _adapter_without_retries)
     kwargs.setdefault("timeout", 10)
     return SafeGeocoder(cls(user_agent=user_agent, **kwargs), **safe)
+
+# %% ../nbs/03_geocoders.ipynb #600c8b52
+def geocode_unplaced(places:list,                 # records with `text`, `lat`, `lon`, `name`, `country_code`, `feature`, ...
+                     geocoder:Geocoder|None=None,  # defaults to `online_geocoder()`
+                     confidence:float=0.5,         # given to online answers: a bare name, asked without its article
+                    ) -> list[GeocodingFailure]:
+    "Place the records with no coordinates through an online geocoder, in place (method 'online'); the queries that failed."
+    geocoder = geocoder or online_geocoder()
+    ask = geocoder.answer if isinstance(geocoder, SafeGeocoder) else geocoder.geocode  # no offline fallback: these missed it
+    waiting = {}
+    for p in places:
+        if p.lat is None and (query := " ".join((p.text or "").split())): waiting.setdefault(query, []).append(p)
+    failures = []
+    for query, group in waiting.items():
+        try: found = ask(query)
+        except (GeopyError, OSError, sqlite3.Error) as e:  # the service (or the cache) failing costs this answer, no record
+            failures.append(GeocodingFailure(query, type(e).__name__, _one_line(e)))
+            continue
+        if isinstance(found, list): found = found[0] if found else None
+        if found is None: continue
+        raw = found.raw if isinstance(found.raw, dict) else {}
+        for p in group:
+            p.lat, p.lon, p.method, p.confidence = found.latitude, found.longitude, "online", confidence
+            p.name = raw.get("name") or found.address.split(",")[0].strip()
+            p.country_code, p.geonameid = raw.get("country_code"), raw.get("geonameid")
+            p.feature = p.feature or raw.get("feature")
+    return failures
