@@ -38,8 +38,13 @@ def places_work(docs:list[Document], stage:Stage, analyse:bool=False) -> list[tu
     stage.name = "analyse" if analyse else "segment"
     articles = [document_article(d, analyse=analyse) for d in docs]
     stage.name = "places"
+    nlp = places_nlp()
     joined = [joined_text(a) for a in articles]
-    parsed = places_nlp().pipe([text for text, _, _ in joined], batch_size=max(1, len(docs)))
+    for d, (text, _, _) in zip(docs, joined):
+        if len(text) > nlp.max_length:  # spaCy's limit: its parser needs about 1 GB per 100,000 characters
+            raise InputError(d.origin or d.id, f"has {len(text):,} characters of article text, more than the {nlp.max_length:,} "
+                                               "the places pipeline reads at once: split it into its articles")
+    parsed = nlp.pipe([text for text, _, _ in joined], batch_size=max(1, len(docs)))
     out = []
     for a, (_, starts, ends), doc in zip(articles, joined, parsed):
         found = doc._.places
