@@ -11,17 +11,17 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .core import InputError, decode_text, read_text
+from .core import InputError, load_nlp
+from .inputs import ARTICLE_FORMATS, ArticleFile, Document, article_document, table_shape
 
 # %% auto #0
 __all__ = ['BLOCK_TAGS', 'UI_PHRASES', 'LIST_HEADINGS', 'GALLERY_CONTROLS', 'HIGHLIGHT_MARKERS', 'SHARE_VERBS', 'PLATFORMS',
-           'SHARE_WORDS', 'TIMEZONES', 'STORY_LABELS', 'PHOTO_AGENCIES', 'HTML_SUFFIXES', 'MAX_ARTICLE_BYTES',
-           'CleanText', 'clean_markup', 'Span', 'Caption', 'Dropped', 'Timestamp', 'Line', 'split_lines', 'words',
-           'normal', 'headline_shaped', 'thumbnail_strip', 'furniture_reason', 'site_notice', 'parse_timestamp',
-           'split_authors', 'photo_credit', 'match_dateline', 'credit_shaped', 'caption_credit', 'segment', 'mask_html',
-           'html_lines', 'looks_like_html', 'element_credit', 'segment_html', 'Article', 'Citation', 'citations_in',
-           'readable_pieces', 'find_citations', 'reported_from', 'table_shape', 'read_article', 'article_record',
-           'dropped_share']
+           'SHARE_WORDS', 'TIMEZONES', 'STORY_LABELS', 'PHOTO_AGENCIES', 'CleanText', 'clean_markup', 'Span', 'Caption',
+           'Dropped', 'Timestamp', 'Line', 'split_lines', 'words', 'normal', 'headline_shaped', 'thumbnail_strip',
+           'furniture_reason', 'site_notice', 'parse_timestamp', 'split_authors', 'photo_credit', 'match_dateline',
+           'credit_shaped', 'caption_credit', 'segment', 'mask_html', 'html_lines', 'element_credit', 'segment_html',
+           'Article', 'Citation', 'citations_in', 'readable_pieces', 'find_citations', 'reported_from', 'read_article',
+           'article_record', 'dropped_share']
 
 # %% ../nbs/01_articles.ipynb #46a0dedc
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -478,10 +478,6 @@ def html_lines(page:str) -> list[Line]:
         line.clean = clean_markup(page[line.start:line.end], line.start)
     return [line for line in lines if line.text]
 
-def looks_like_html(text:str) -> bool:
-    "Does `text` start like an HTML document?"
-    return bool(re.match(r"\s*(?:<!doctype html|<html\b|<head\b|<!--)", text[:1000], re.I))
-
 # %% ../nbs/01_articles.ipynb #d126077a
 def _find_line(lines:list[Line], wanted:str, used:set) -> tuple[Line, int, int]|None:
     "The first unused line whose clean text contains `wanted` (whitespace-normalised), and where."
@@ -593,7 +589,9 @@ class Article:
     id:str                 # file stem, or the id given
     path:str|None          # where it was read from
     text:str               # the decoded original (for HTML, the page); every span indexes it
-    format:str = "text"    # "text" or "html"
+    format:str = "text"    # "text", "markdown" or "html"
+    origin:str = ""        # exactly where it was read: a file, "news.jsonl line 7", a URL
+    metadata:dict = field(default_factory=dict)  # what came with the text: a corpus's title, date, url, source; a fetch time
     source:str|None = None # the outlet, e.g. "CNN"
     title:Span|None = None
     authors:list[Span] = field(default_factory=list)
@@ -677,44 +675,43 @@ def reported_from(citations:list[Citation]) -> str|None:
     return max(names, key=names.count) if names else None
 
 # %% ../nbs/01_articles.ipynb #608965af
-HTML_SUFFIXES = (".html", ".htm")
-MAX_ARTICLE_BYTES = 5_000_000  # a news article is far smaller; a larger file is a corpus or a mistake
+def _longest_piece(article:Article) -> int:
+    return max((s.end - s.start for s in (*article.highlights, *article.paragraphs)), default=0)
 
-def table_shape(text:str) -> tuple[str, int]|None:
-    "(delimiter, columns) if `text` is shaped like a CSV/TSV table rather than prose."
-    lines = [l for l in text.splitlines() if l.strip()][:50]
-    if len(lines) < 4: return None
-    for delim in (",", "\t", ";", "|"):
-        counts = [l.count(delim) for l in lines]
-        top = max(set(counts), key=counts.count)
-        if top >= 2 and counts.count(top) >= 0.8 * len(lines): return delim, top + 1
-    return None
-
-def read_article(source:str|os.PathLike, # a .txt or .html file, or the article's text itself
-                 id:str|None=None,       # defaults to the file stem, or "text"
+def read_article(source:str|os.PathLike|Document, # a `Document`, a .txt/.md/.html file, or the article's text itself
+                 id:str|None=None,       # defaults to the document's id, the file stem, or "text"
                  nlp=None,               # spaCy pipeline for quotes; defaults to `load_nlp()`
                  analyse:bool=True,      # find quotes, dates and figures too
-                 is_text:bool|None=None, # True: `source` is the text; False: a path; None: guess (a short one-line .txt/.html name is a path)
+                 is_text:bool|None=None, # True: `source` is the text; False: a path; None: guess (a short one-line .txt/.md/.html name is a path)
                 ) -> Article:
-    "Read and segment an article from a file or from text, with its quotes, dates and figures."
-    looks_like_path = (not is_text) if is_text is not None else isinstance(source, os.PathLike) or (
-        "\n" not in source and len(source) < 1024 and Path(source).suffix.lower() in (".txt",) + HTML_SUFFIXES)
-    path = Path(source) if looks_like_path else None
-    name = str(path) if path else "<text>"
-    text = read_text(path, max_bytes=MAX_ARTICLE_BYTES) if path else decode_text(source.encode("utf-8"), name)
-    html = looks_like_html(text) or (path is not None and path.suffix.lower() in HTML_SUFFIXES)
-    if not html and (shape := table_shape(text)):
+    "Read and segment an article from a `Document`, a file or text, with its quotes, dates and figures."
+    if isinstance(source, Document): doc = source
+    else:
+        looks_like_path = (not is_text) if is_text is not None else isinstance(source, os.PathLike) or (
+            "\n" not in source and len(source) < 1024 and Path(source).suffix.lower() in ARTICLE_FORMATS)
+        if looks_like_path:  # the one reader of `syria_notes.inputs`, as every command reads a file
+            path = Path(source)
+            doc = ArticleFile(path, path.stem).document
+        else: doc = article_document(source.encode("utf-8", "surrogatepass"), "text", "<text>", origin="<text>")
+    name = doc.origin or doc.id
+    if doc.format not in ("text", "markdown", "html"): raise InputError(name, f"cannot read the format {doc.format!r}")
+    html = doc.format == "html"
+    if not html and (shape := table_shape(doc.text)):
         raise InputError(name, f"looks like a table ({shape[1]} columns separated by {shape[0]!r}), not an article")
-    try: parts = segment_html(text) if html else segment(text)
+    try: parts = segment_html(doc.text) if html else segment(doc.text)
     except InputError as e: raise InputError(name, e.problem) from None
-    article = Article(id=id or (path.stem if path else "text"), path=str(path) if path else None, text=text,
-                      format="html" if html else "text", **parts)
+    article = Article(id=id or doc.id, path=doc.path, text=doc.text, format=doc.format, origin=doc.origin,
+                      metadata=doc.metadata, **parts)
     article.cited = find_citations(article)
-    article.source = article.source or reported_from(article.cited)
+    article.source = doc.source or article.source or reported_from(article.cited)  # a corpus's own label first
     if analyse:
         from syria_notes.quotes import find_quotes
         from syria_notes.dates import find_dates
         from syria_notes.figures import find_figures
+        nlp = nlp or load_nlp()
+        if (longest := _longest_piece(article)) > nlp.max_length:
+            raise InputError(name, f"has a paragraph of {longest:,} characters, more than the {nlp.max_length:,} "
+                                   "the parser reads at once: is it one article?")
         article.quotes, article.dates, article.figures = find_quotes(article, nlp), find_dates(article), find_figures(article)
     return article
 
@@ -729,7 +726,7 @@ def _plain(value):
 
 def article_record(article:Article) -> dict:
     "The article as JSON-ready data, as `syria-notes parse` writes it."
-    record = {k: _plain(getattr(article, k)) for k in ("id", "path", "format", "source", "title", "authors")}
+    record = {k: _plain(getattr(article, k)) for k in ("id", "path", "origin", "format", "source", "metadata", "title", "authors")}
     record |= {"published": _plain(article.published), "updated": _plain(article.updated)}
     record |= {k: _plain(getattr(article, k)) for k in ("dateline", "highlights", "paragraphs", "captions", "headings",
                                                        "cited", "quotes", "dates", "figures", "dropped")}

@@ -182,8 +182,7 @@ def run_parse(args) -> int:
         for item in process(inputs, "parse", args.budget, batch=1, quiet=args.quiet):
             if isinstance(item, Failure): run.failed(item); continue
             doc, article = item
-            record = article_record(article) | {"origin": doc.origin, "metadata": doc.metadata}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json.dumps(article_record(article), ensure_ascii=False) + "\n")
             run.done += 1
     return run.finish(f"parsed {run.done} document{'s'[:run.done != 1]}" + (f" into {args.output}" if args.output else ""))
 
@@ -253,17 +252,32 @@ def places_csv(places:list) -> str:
     writer = PlaceWriter(buffer, "csv"); writer.write(places)
     return buffer.getvalue()
 
+def _online_geocoder(args):
+    "The online geocoder for mentions the gazetteer cannot place, when --online (or SYRIA_NOTES_ONLINE=1) asks for it."
+    from syria_notes.core import get_settings
+    if not (getattr(args, "online", False) or get_settings().online): return None
+    from syria_notes.geocoders import online_geocoder
+    return online_geocoder()
+
+def _place_online(args, geocoder, places:list):
+    "Ask the online geocoder for the unplaced mentions; each query it failed is said, and the mentions stay unplaced."
+    if geocoder is None: return
+    from syria_notes.geocoders import geocode_unplaced
+    for f in geocode_unplaced(places, geocoder): _say(args.command, f"online geocoding failed for {f.query!r} ({f.error}: {f.message}); left unplaced")
+
 def run_places(args) -> int:
-    "`syria-notes places INPUT... [--format jsonl|csv|geojson] [-o OUT] [--workers N]`."
+    "`syria-notes places INPUT... [--format jsonl|csv|geojson] [-o OUT] [--workers N] [--online]`."
     from syria_notes.process import process
     if args.workers < 1: raise InputError("--workers", "must be 1 or more")
     inputs = _open(args)
+    geocoder = _online_geocoder(args)
     mentions = placed = 0
     with Run(args) as run, _output_stream(args.output) as out:
         writer = PlaceWriter(out, args.format)
         for item in process(inputs, "places", args.budget, workers=args.workers, quiet=args.quiet):
             if isinstance(item, Failure): run.failed(item); continue
             doc, (article, places) = item
+            _place_online(args, geocoder, places)
             writer.write(places)
             run.done += 1; mentions += len(places); placed += sum(p.lat is not None for p in places)
         writer.close()
@@ -383,6 +397,7 @@ def run_report(args) -> int:
     from syria_notes.process import process
     if args.workers < 1: raise InputError("--workers", "must be 1 or more")
     inputs = _open(args)
+    geocoder = _online_geocoder(args)
     out = Path(args.output)
     if out.exists() and not out.is_dir(): raise InputError(out, "exists and is not a folder")
     try: out.mkdir(parents=True, exist_ok=True)
@@ -394,6 +409,7 @@ def run_report(args) -> int:
         for item in process(inputs, "report", args.budget, batch=4, workers=args.workers, quiet=args.quiet):
             if isinstance(item, Failure): run.failed(item); continue
             doc, (article, found) = item
+            _place_online(args, geocoder, found)
             articles.append(article); places += found; run.done += 1
             if doc.path and doc.origin == doc.path: links[doc.id] = os.path.relpath(Path(doc.path).resolve(), out.resolve())
         atomic_write(out/"articles.json", json.dumps([article_record(a) for a in articles], ensure_ascii=False, indent=1) + "\n")

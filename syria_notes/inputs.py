@@ -13,10 +13,10 @@ from pathlib import Path
 from .core import Failure, InputError, cache_dir, decode, one_line, read_bytes, time_budget
 
 # %% auto #0
-__all__ = ['ARTICLE_FORMATS', 'CORPUS_FORMATS', 'NOT_READ', 'META_FIELDS', 'MAX_ARTICLE_BYTES', 'DEFAULT_BUDGET', 'Document',
-           'looks_like_html', 'table_shape', 'article_document', 'row_document', 'Source', 'ArticleFile', 'Problem',
-           'read_json_lines', 'JsonLines', 'read_table', 'Table', 'one_line_of', 'read_parquet', 'Parquet', 'Given',
-           'read_stdin', 'fetch', 'Inputs', 'open_inputs', 'Stage', 'work_through']
+__all__ = ['ARTICLE_FORMATS', 'CORPUS_FORMATS', 'NOT_READ', 'META_FIELDS', 'MAX_ARTICLE_BYTES', 'ENV_FETCH_LOCAL',
+           'DEFAULT_BUDGET', 'Document', 'looks_like_html', 'table_shape', 'article_document', 'row_document', 'Source',
+           'ArticleFile', 'Problem', 'read_json_lines', 'JsonLines', 'read_table', 'Table', 'one_line_of',
+           'read_parquet', 'Parquet', 'Given', 'read_stdin', 'fetch', 'Inputs', 'open_inputs', 'Stage', 'work_through']
 
 # %% ../nbs/00a_inputs.ipynb #17e27e03
 ARTICLE_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -262,7 +262,9 @@ class Table(Source):
         delimiter = "\t" if self.path.suffix.lower() == ".tsv" else ","
         with _text_stream(self.path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
             try: header = [h.strip().lower() for h in next(_csv_reader(f, delimiter), [])]
-            except (UnicodeDecodeError, csv.Error) as e: raise InputError(self.path, f"not a readable CSV file ({type(e).__name__})") from None
+            except UnicodeDecodeError as e:
+                raise InputError(self.path, f"not valid UTF-8 (byte 0x{e.object[e.start]:02x}); save it as UTF-8 CSV") from None
+            except csv.Error as e: raise InputError(self.path, f"not a readable CSV file ({e})") from None
         if not header: raise InputError(self.path, "empty: no header row")
         if "text" not in header:
             raise InputError(self.path, f"has no text column (its columns: {', '.join(h or '(blank)' for h in header[:12])}"
@@ -364,18 +366,35 @@ def read_stdin(stream=None) -> Given:
     return Given("standard input", [article_document(data, "stdin", "standard input", origin="standard input")])
 
 # %% ../nbs/00a_inputs.ipynb #61c4647c
+ENV_FETCH_LOCAL = "SYRIA_NOTES_FETCH_LOCAL"  # 1: allow fetching from loopback and private addresses
+
+def _not_public(host:str) -> bool:
+    "Is `host` a loopback, private or link-local address (as written, or `localhost`)?"
+    import ipaddress
+    if host.lower() in ("localhost", "localhost.localdomain"): return True
+    try: ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError: return False  # a name: trafilatura checks the address it resolves to
+    return not ip.is_global
+
 def fetch(url:str,               # an http(s) address
           refresh:bool=False,    # download again even if cached
          ) -> Document:
     "A web page as a `Document`: downloaded once with trafilatura, then read from the cache folder; URL and time recorded."
+    from urllib.parse import urlsplit
+    from syria_notes.core import atomic_write, parse_flag
     if not re.match(r"^https?://", url, re.I): raise InputError(url, "only http:// and https:// addresses can be fetched")
+    local = parse_flag(os.environ.get(ENV_FETCH_LOCAL, ""), ENV_FETCH_LOCAL)
+    if _not_public(urlsplit(url).hostname or "") and not local:
+        raise InputError(url, f"is not a public address; set {ENV_FETCH_LOCAL}=1 to fetch from your own network")
     folder = cache_dir()/"fetched"
     key = hashlib.sha256(url.encode()).hexdigest()[:24]
     page, meta = folder/f"{key}.html", folder/f"{key}.json"
     if refresh or not (page.exists() and meta.exists()):
         from trafilatura.downloads import fetch_response
-        from syria_notes.core import atomic_write
-        response = fetch_response(url, decode=False)
+        from trafilatura.settings import use_config
+        config = use_config()
+        config.set("DEFAULT", "SSRF_PROTECTION", "False" if local else "True")  # trafilatura refuses private addresses
+        response = fetch_response(url, decode=False, config=config)
         status = getattr(response, "status", None)
         if response is None or status != 200 or not response.data:
             raise InputError(url, f"could not be downloaded ({f'HTTP status {status}' if status else 'no answer'})")

@@ -324,6 +324,8 @@ def to_source(places:list[Place], article:Article, starts:list[int], ends:list[i
         p.start, p.end = starts[p.start], ends[p.end - 1]
         raw = article.text[p.start:p.end]
         p.text = raw if article.format == "text" else clean_markup(raw).text
+        if article.dateline is not None and article.dateline.start <= p.start < article.dateline.end:
+            p.sentence = article.dateline.text  # the dateline as printed, not the reading the recogniser was given
     return places
 
 def article_places(article:Article, nlp:Language|None=None) -> list[Place]:

@@ -15,28 +15,21 @@ from .inputs import DEFAULT_BUDGET, Document, Stage, work_through
 from .places import Place, joined_text, places_nlp, to_source
 
 # %% auto #0
-__all__ = ['WORKS', 'document_article', 'parse_work', 'places_work', 'report_work', 'process']
+__all__ = ['WORKS', 'parse_work', 'places_work', 'report_work', 'process']
 
 # %% ../nbs/04b_process.ipynb #767eee3c
-def document_article(doc:Document, analyse:bool=True) -> Article:
-    "The `Article` of a document (to move into `read_article`)."
-    if doc.format not in ("text", "markdown", "html"): raise InputError(doc.origin or doc.id, f"unknown format {doc.format!r}")
-    article = read_article(doc.text, id=doc.id, analyse=analyse, is_text=True)
-    article.path = doc.path
-    return article
-
 def parse_work(docs:list[Document], stage:Stage) -> list[Article]:
     "Parse each document: metadata, paragraphs, captions, quotes, dates and figures."
     out = []
     for d in docs:
         stage.name = "parse"
-        out.append(document_article(d))
+        out.append(read_article(d))
     return out
 
 def places_work(docs:list[Document], stage:Stage, analyse:bool=False) -> list[tuple[Article, list[Place]]]:
     "Each document's article (parsed, with quotes, dates and figures when `analyse`) and its places, offsets into its text."
     stage.name = "analyse" if analyse else "segment"
-    articles = [document_article(d, analyse=analyse) for d in docs]
+    articles = [read_article(d, analyse=analyse) for d in docs]
     stage.name = "places"
     nlp = places_nlp()
     joined = [joined_text(a) for a in articles]
