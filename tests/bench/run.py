@@ -3,7 +3,7 @@
 Reads the benchmark corpora from ../shared/benchmarks/ (never copied into the repository). Figures from one
 run on a noisy machine: compare ratios within a run, not absolute times across runs.
 """
-import json, subprocess, sys, time
+import json, os, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +28,7 @@ def timed(fn):
 
 def main():
     if sys.argv[1:] == ["corpus"]: return corpus_bench()
+    if sys.argv[1:] == ["robustness"]: return robustness_bench()
     print("== core: loading the spaCy pipeline (fresh process each)")
     code = "import time; t=time.perf_counter(); from syria_notes.core import load_nlp; load_nlp(); {}"
     cold = subprocess.run([sys.executable, "-c", code.format("print(time.perf_counter()-t)")],
@@ -48,7 +49,52 @@ def main():
               f"{len(docs) / secs:.1f} docs/s, {tokens / secs:,.0f} tokens/s (1 process)")
     gazetteer_bench()
     places_bench(nlp)
+    robustness_bench()
     corpus_bench()
+
+
+def robustness_bench():
+    """Every text of both benchmark corpora as its own file, through `parse` and `places` (the installed command, then
+    the same work in this process, timed document by document), and the long fuzz run (#14)."""
+    import tempfile
+    from syria_notes.core import Failure
+    from syria_notes.inputs import open_inputs
+    from syria_notes.process import process
+    exe = str(Path(sys.executable).parent/"syria-notes")
+    print("== robustness: every benchmark text as its own file, through parse and places")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)/"texts"
+        folder.mkdir()
+        for name in ["geowebnews.jsonl", "trnews.jsonl"]:
+            for d in corpus(name): (folder/f"{d['id']}.txt").write_text(d["text"], encoding="utf-8")
+        files = len(list(folder.glob("*.txt")))
+        for command in ["parse", "places"]:
+            errors = Path(tmp)/f"{command}-errors.jsonl"
+            start = time.perf_counter()
+            try:
+                run = subprocess.run([exe, command, str(folder), "-o", str(Path(tmp)/f"{command}.out"), "--errors", str(errors)],
+                                     capture_output=True, text=True, timeout=3600)
+                status, hung, stderr = run.returncode, False, run.stderr
+            except subprocess.TimeoutExpired as e:
+                status, hung, stderr = None, True, (e.stderr or b"").decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+            wall = time.perf_counter() - start
+            failed = [json.loads(l) for l in errors.read_text().splitlines()] if errors.exists() else []
+            tracebacks = stderr.count("Traceback")
+            slowest, seconds = None, 0.0  # the same work in this process, each document timed alone
+            work = "parse" if command == "parse" else "places"
+            t = time.perf_counter()
+            for item in process(open_inputs([folder]), work, batch=1, quiet=True):
+                took = time.perf_counter() - t
+                if took > seconds: slowest, seconds = (item.id if isinstance(item, Failure) else item[0].id), took
+                t = time.perf_counter()
+            print(f"syria-notes {command}: {files} documents, {len(failed)} failures, {int(hung)} hangs, {tracebacks} tracebacks, "
+                  f"exit status {status}; {wall:.1f} s in all; slowest document {slowest} {seconds:.2f} s")
+            for f in failed[:10]: print(f"  failed: {f['id']} [{f['stage']}]: {f['message']}")
+    print("== robustness: the long fuzz run (hypothesis profile 'long')")
+    start = time.perf_counter()
+    fuzz = subprocess.run([sys.executable, "-m", "pytest", str(ROOT/"tests"/"test_fuzz.py"), "-q", "-p", "no:cacheprovider"],
+                          capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "long"}, cwd=ROOT)
+    print(f"{fuzz.stdout.strip().splitlines()[-1] if fuzz.stdout.strip() else fuzz.stderr[-500:]} ({time.perf_counter() - start:.0f} s)")
 
 
 def corpus_bench():
