@@ -4,17 +4,18 @@
 
 # %% ../nbs/06_maps.ipynb #280c07fb
 from __future__ import annotations
-import html, json, math, os
+import html, json, math, os, re
 from collections import Counter
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath
+from urllib.parse import quote, urlsplit
 
 from . import __version__
 from .places import Place
 
 # %% auto #0
 __all__ = ['SEVERAL', 'PALETTE', 'SEVERAL_COLOUR', 'map_points', 'fit_extent', 'dense_box', 'plot_places', 'article_names',
-           'label_problems', 'save_map', 'interactive_map', 'map_html', 'save_interactive']
+           'label_problems', 'save_map', 'interactive_map', 'map_html', 'save_interactive', 'markdown_text']
 
 # %% ../nbs/06_maps.ipynb #cc7b984c
 SEVERAL = "several"
@@ -86,6 +87,10 @@ def _colours(values) -> dict:
 
 def _marker_size(mentions) -> float: return 18 + 22 * math.sqrt(mentions)
 
+def _literal(s:str) -> str:
+    "Text for matplotlib to draw as written: dollars escaped, so it is never read as mathtext."
+    return str(s).replace("$", r"\$")
+
 def _basemap(ax, extent:tuple, detail:bool=False):
     from mpl_toolkits.basemap import Basemap
     west, east, south, north = extent
@@ -125,7 +130,7 @@ def _draw_points(ax, m, rows, colours, labelled, font:float):
                    edgecolor=colours[r.group], linewidth=1.2 if hollow else 0.6, alpha=0.9, zorder=5)
         xs.append(x); ys.append(y)
         if r.Index in labelled:
-            texts.append(ax.text(x, y, labelled[r.Index], fontsize=font, zorder=7, ha="center", va="center",
+            texts.append(ax.text(x, y, _literal(labelled[r.Index]), fontsize=font, zorder=7, ha="center", va="center",
                                  bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75)))
     if texts:  # adjustText moves labels apart; a crowded panel gets a second, stronger pass
         for expand, force in (((1.15, 1.35), (0.1, 0.2)), ((1.3, 1.7), (0.4, 0.8))):
@@ -188,7 +193,7 @@ def plot_places(places:list[Place],              # place mentions of one or more
         for corner_main, corner_zoom in (((x1, y1), (0, 1)), ((x1, y0), (0, 0))):
             fig.add_artist(ConnectionPatch(corner_main, corner_zoom, coordsA="data", coordsB="axes fraction",
                                            axesA=ax, axesB=zx, color="#888888", lw=0.5, zorder=1))
-        zx.set_title("Zoom: " + ", ".join(zoomed.label[:3]) + (" …" if len(zoomed) > 3 else ""), fontsize=8, loc="left")
+        zx.set_title("Zoom: " + ", ".join(map(_literal, zoomed.label[:3])) + (" …" if len(zoomed) > 3 else ""), fontsize=8, loc="left")
         panels.append(zx)
     if shared:
         if box is not None: zx.apply_aspect()
@@ -202,9 +207,9 @@ def plot_places(places:list[Place],              # place mentions of one or more
             per = math.ceil(len(entries) / 2)
             for k in range(per):
                 lines.append("  ".join(f"{e[:30]:<30}" for e in entries[k::per]))
-        lx.text(0, 1, "\n".join(lines), va="top", ha="left", fontsize=6.5, family="monospace", transform=lx.transAxes)
+        lx.text(0, 1, _literal("\n".join(lines)), va="top", ha="left", fontsize=6.5, family="monospace", transform=lx.transAxes)
         panels.append(lx)
-    handles = [Line2D([], [], ls="", marker="o", ms=7, color=c, label=(names.get(g, g) if g != SEVERAL else "named by several")[:60])
+    handles = [Line2D([], [], ls="", marker="o", ms=7, color=c, label=_literal((names.get(g, g) if g != SEVERAL else "named by several")[:60]))
                for g, c in colours.items() if g in set(points.group)]
     handles += [Line2D([], [], ls="", marker="o", ms=math.sqrt(_marker_size(k)), mfc="#bbbbbb", mec="#666666",
                        label=f"{k} mention{'s'[:k != 1]}") for k in (1, 5, 20) if k <= max(5, points.mentions.max())]
@@ -292,13 +297,19 @@ def _js_string(s:str) -> str:
     "A JavaScript string literal safe inside a <script> element."
     return json.dumps(s).replace("</", "<\\/").replace("<!--", "<\\!--")
 
+def _href(link:str) -> str:
+    "`link` for an href: a web address as given; anything else is a file path, percent-encoded (a `:` or `#` in a name stays in it)."
+    if urlsplit(link).scheme.lower() in ("http", "https") and "//" in link: return link
+    path = PurePath(link)
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix())
+
 def _mention_html(p:Place, title:str, link:str|None) -> str:
     sentence = p.sentence or p.text
     i = sentence.find(p.text) if p.text else -1
     said = (_esc(sentence[:i]) + "<b>" + _esc(p.text) + "</b>" + _esc(sentence[i + len(p.text):])
             if i >= 0 else _esc(sentence))
     where = f"{_esc(title)}, characters {p.start}–{p.end}"
-    if link: where = f'<a href="{html.escape(link, quote=True)}" target="_blank">{where}</a>'
+    if link: where = f'<a href="{html.escape(_href(link))}" target="_blank" rel="noopener">{where}</a>'
     return f'<li>“{said}”<br><small>{where}</small></li>'
 
 def _popup_html(r, titles:dict, links:dict) -> str:
@@ -376,3 +387,12 @@ def save_interactive(m, path:str|os.PathLike) -> Path:
     tmp.write_text(map_html(m), encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+# %% ../nbs/06_maps.ipynb #c356330d
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*\[\]|~<]|&(?=#?[0-9A-Za-z]+;)|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+def markdown_text(s:str, # article text: a title, an id, a place name as written
+                 ) -> str:
+    "`s` as literal text inside one line of Markdown (a table cell, a list item): no HTML, links, emphasis or code."
+    s = " ".join(str(s).split())
+    return _MARKDOWN_ACTIVE.sub(lambda m: {"<": "&lt;", "&": "&amp;"}.get(m[0], "\\" + m[0]), s)
