@@ -356,8 +356,9 @@ REPORT_OUTPUTS = {  # file: what it holds
 
 def write_summary(articles:list, missing:list[str], places:list=(), failures:list=()) -> str:
     "The Markdown of `summary.md`: the articles read, the places found, the documents that failed, and the outputs not produced."
-    def cell(span): return (span.text if span else "–").replace("|", "\\|")
-    rows = [f"| {a.id} | {cell(a.title)} | {a.source or '–'} | {len(a.text):,} | {len(a.paragraphs)} | "
+    from syria_notes.maps import markdown_text  # article text is shown as text: no HTML, links or emphasis
+    def cell(span): return markdown_text(span.text) if span else "–"
+    rows = [f"| {markdown_text(a.id)} | {cell(a.title)} | {markdown_text(a.source) if a.source else '–'} | {len(a.text):,} | {len(a.paragraphs)} | "
             f"{len(a.captions)} | {len(a.quotes)} | {len(a.dates)} | {len(a.figures)} | {len(a.dropped)} |" for a in articles]
     lines = ["# syria_notes report", "",
              f"syria_notes {__version__} read {len(articles)} article{'s'[:len(articles) != 1]} "
@@ -370,18 +371,18 @@ def write_summary(articles:list, missing:list[str], places:list=(), failures:lis
         counts = Counter((p.name, p.country_code, p.feature, p.method, round(p.lat, 4), round(p.lon, 4)) for p in placed)
         lines += ["", "## Places", "", f"{len(places)} mentions of places; {len(placed)} placed, {len(places) - len(placed)} not.", "",
                   "| place | country | kind | method | lat | lon | mentions |", "|---|---|---|---|---:|---:|---:|",
-                  *[f"| {n} | {cc or '–'} | {f} | {m} | {lat} | {lon} | {k} |"
+                  *[f"| {markdown_text(n)} | {markdown_text(cc) if cc else '–'} | {markdown_text(f or '–')} | {markdown_text(m)} | {lat} | {lon} | {k} |"
                     for (n, cc, f, m, lat, lon), k in sorted(counts.items(), key=lambda x: (-x[1], x[0][0]))]]
         unplaced = [p for p in places if p.lat is None]
         if unplaced:
             lines += ["", "Not placed (no gazetteer entry, and no place the text puts them in):", "",
-                      *[f"- {p.doc}: \"{p.text}\" ({p.label})" for p in unplaced]]
+                      *[f"- {markdown_text(p.doc)}: \"{markdown_text(p.text)}\" ({markdown_text(p.label)})" for p in unplaced]]
         lines += ["", "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0. Places marked "
                   "`containment` are placed at the place the text says they are in."]
     if failures:
         lines += ["", "## Documents that failed", "",
                   f"{len(failures)} document{'s'[:len(failures) != 1]} could not be read or worked on; they are in none of the "
-                  "files here (also listed in `errors.jsonl`):", "", *[f"- {describe(f)}" for f in failures]]
+                  "files here (also listed in `errors.jsonl`):", "", *[f"- {markdown_text(describe(f))}" for f in failures]]
     written = [name for name in REPORT_OUTPUTS if name not in missing]
     lines += ["", "## Files", "", *[f"- `{name}`: {REPORT_OUTPUTS[name]}" for name in written]]
     if missing:

@@ -193,3 +193,30 @@ def test_evaluate_and_resolve_a_small_corpus(cli, tmp_path, offline_env):
     assert [p["name"] for p in placed] == ["Aleppo", "Homs"]
     (tmp_path/"broken.jsonl").write_text("{not json\n")
     assert_one_line_error(run(cli, "evaluate", tmp_path/"broken.jsonl"), 1, "line 1: not JSON")
+
+
+def _stderr_on_a_terminal(cli, *args) -> tuple[int, str]:
+    "Run the command with its standard error on a pseudo-terminal, as a person at a terminal sees it."
+    import fcntl, os, pty, struct, termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size; tqdm draws nothing in 0x0
+    proc = subprocess.Popen([cli, *map(str, args)], stdout=subprocess.DEVNULL, stderr=slave, cwd=ROOT,
+                            env={**os.environ, "SYRIA_NOTES_ONLINE": "0"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try: chunk = os.read(master, 4096)
+        except OSError: break  # the command ended and closed its end
+        if not chunk: break
+        chunks.append(chunk)
+    os.close(master)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_shows_on_a_terminal_and_not_with_quiet(cli):
+    status, seen = _stderr_on_a_terminal(cli, "places", ROOT/"seeds")
+    assert status == 0 and "places:" in seen and "doc" in seen and "%|" in seen, seen  # tqdm's bar: "places: 100%|####| 2/2 [...]"
+    status, quiet = _stderr_on_a_terminal(cli, "places", ROOT/"seeds", "--quiet")
+    assert status == 0 and "%|" not in quiet and quiet.strip() == "", quiet
+    piped = run(cli, "places", ROOT/"seeds")  # standard error to a pipe (a log file): no bar, the summary only
+    assert "%|" not in piped.stderr and piped.stderr.count("\n") == 1
