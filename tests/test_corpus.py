@@ -51,7 +51,8 @@ def test_corpus_writes_parquet_tables_and_a_manifest(clean, small):
     assert manifest["complete"] and manifest["partitions"] == 9 and manifest["totals"]["documents"] == 40
 
 
-def test_a_killed_run_resumes_to_the_same_output(cli, small, clean, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_run_resumes_to_the_same_output(cli, small, clean, tmp_path, sig):
     out = tmp_path/"out"
     proc = subprocess.Popen([cli, "corpus", str(small), "-o", str(out), "--partition-size", "5"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
@@ -60,8 +61,10 @@ def test_a_killed_run_resumes_to_the_same_output(cli, small, clean, tmp_path):
     while done() < 2:
         assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be killed"
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # mid-run: partitions done, one perhaps half-written
-    proc.wait()
+    os.killpg(proc.pid, sig)  # mid-run: partitions done, one perhaps half-written (SIGINT: Ctrl-C in a terminal)
+    proc.wait(timeout=120)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130 and proc.stderr.read().decode().strip().endswith("interrupted")
     finished = done()
     assert 2 <= finished < 9, finished
     again = run(cli, "corpus", small, "-o", out, "--partition-size", "5")
