@@ -65,21 +65,17 @@ def _chunks(items, size:int):
 def _in_processes(items, work:str, budget:float|None, batch:int, workers:int):
     "Batches of `items` worked in `workers` processes, results in input order; a dead worker's batches redone here."
     from syria_notes.process import _in_child as child  # by module name: the worker processes import it
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no copied locks, threads or open files
-    in_flight, broken = deque(), False
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    def results(chunk, future):
+        try: return future.result() if future is not None else _in_child(work, chunk, budget, batch)
+        except BrokenProcessPool: return _in_child(work, chunk, budget, batch)  # its worker died: redo it here
+    in_flight = deque()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:  # spawn: a fresh interpreter
         for chunk in _chunks(items, batch):
-            in_flight.append((chunk, pool.submit(child, work, chunk, budget, batch) if not broken else None))
-            while len(in_flight) > 2 * workers or (in_flight and in_flight[0][1] is None):
-                chunk_done, future = in_flight.popleft()
-                try: yield from (future.result() if future is not None else _in_child(work, chunk_done, budget, batch))
-                except BrokenProcessPool:
-                    broken = True
-                    yield from _in_child(work, chunk_done, budget, batch)
-        while in_flight:
-            chunk_done, future = in_flight.popleft()
-            try: yield from (future.result() if future is not None else _in_child(work, chunk_done, budget, batch))
-            except BrokenProcessPool: yield from _in_child(work, chunk_done, budget, batch)
+            try: future = pool.submit(child, work, chunk, budget, batch)
+            except BrokenProcessPool: future = None  # the pool broke earlier: the rest is worked here
+            in_flight.append((chunk, future))
+            while len(in_flight) > 2 * workers: yield from results(*in_flight.popleft())
+        while in_flight: yield from results(*in_flight.popleft())
 
 def process(items,                           # `Document`s and `Failure`s: `open_inputs(...)`, or a list of them
             work:str="places",               # one of `WORKS`: "parse", "places" or "report"
