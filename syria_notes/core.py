@@ -245,8 +245,9 @@ def time_budget(seconds:float|None, # None or 0: no limit
 
 # %% ../nbs/00_core.ipynb #aeb06051
 def _in_notebook() -> bool:
+    "Is this a notebook's kernel, writing to the notebook (not to a stream a caller put in its place)?"
     shell = sys.modules.get("IPython") and getattr(sys.modules["IPython"], "get_ipython", lambda: None)()
-    return type(shell).__name__ == "ZMQInteractiveShell"
+    return type(shell).__name__ == "ZMQInteractiveShell" and type(sys.stderr).__name__ == "OutStream"
 
 def progress(iterable=None,        # what to iterate over
              total:int|None=None,  # how many items, when `iterable` has no length
