@@ -1,4 +1,4 @@
-import os, shutil, sys
+import os, shutil, signal, sys
 from pathlib import Path
 
 import pytest
@@ -20,3 +20,9 @@ def offline_env(monkeypatch):
     "The environment with online access off (the cache folder, and so the built gazetteer, is the usual one)."
     monkeypatch.setenv("SYRIA_NOTES_ONLINE", "0")
     return dict(os.environ)
+
+
+def default_signals():
+    "For `preexec_fn`: Ctrl-C's signal as a terminal delivers it. A shell ignores SIGINT in the jobs it starts in the"
+    "background (a CI runner may start make that way), and children inherit that: a test that sends SIGINT must undo it."
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

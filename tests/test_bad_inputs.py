@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, default_signals
 
 SEED = ROOT/"seeds"/"000_3df7b93e844493a0.txt"
 ARTICLE = "Shelling hit Aleppo and Homs on Friday, residents said, as talks opened in Astana.\n"
@@ -287,7 +287,8 @@ def test_an_interrupted_run_leaves_the_output_as_it_was(cli, tmp_path):
     out = tmp_path/"places.jsonl"
     out.write_text("old\n")
     corpus = write(tmp_path, "c.jsonl", jsonl(*({"id": f"d{i}", "text": SEED.read_text()} for i in range(200))))
-    proc = subprocess.Popen([cli, "places", corpus, "-o", out], stderr=subprocess.PIPE, env={**os.environ, "SYRIA_NOTES_ONLINE": "0"})
+    proc = subprocess.Popen([cli, "places", corpus, "-o", out], stderr=subprocess.PIPE, env={**os.environ, "SYRIA_NOTES_ONLINE": "0"},
+                            preexec_fn=default_signals)
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".places.jsonl.*.tmp")) and time.monotonic() < deadline: time.sleep(0.05)
     time.sleep(3)  # into the work

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, default_signals
 from test_cli import assert_one_line_error, run
 
 GWN = SHARED/"benchmarks"/"geowebnews.jsonl"
@@ -55,7 +55,7 @@ def test_corpus_writes_parquet_tables_and_a_manifest(clean, small):
 def test_a_killed_run_resumes_to_the_same_output(cli, small, clean, tmp_path, sig):
     out = tmp_path/"out"
     proc = subprocess.Popen([cli, "corpus", str(small), "-o", str(out), "--partition-size", "5"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=default_signals)
     def done(): return len(list((out/"_done").glob("*.json"))) if (out/"_done").exists() else 0
     deadline = time.monotonic() + 300
     while done() < 2:

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from conftest import default_signals
+
 import syria_notes.gazetteer as gz
 from syria_notes.core import SyriaNotesError, get_settings
 from syria_notes.gazetteer import Gazetteer, OfflineGeocoder, build_index, index_problem
@@ -142,7 +144,7 @@ def test_an_index_replaced_while_open_keeps_answering(full_index, tmp_path):
 
 def python(code:str, *args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kwargs)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=default_signals, **kwargs)
 
 
 RACE = """
