@@ -307,7 +307,7 @@ def run_resolve(args) -> int:
 def run_evaluate(args) -> int:
     "`syria-notes evaluate CORPUS [-o OUT]`: the measures, as JSON."
     import time
-    from syria_notes.evaluate import run_corpus, score
+    from syria_notes.evaluate import misses, run_corpus, score
     with Run(args) as run, _output_stream(args.output) as out:
         docs = _gold(args, run)
         start = time.perf_counter()
@@ -315,7 +315,9 @@ def run_evaluate(args) -> int:
         for r in results:
             if isinstance(r, Failure): run.failed(r)
             else: run.done += 1
-        out.write(json.dumps(score(docs, results, time.perf_counter() - start) | {"documents_unreadable": len(run.failures) - sum(isinstance(r, Failure) for r in results)}, indent=1) + "\n")
+        measures = score(docs, results, time.perf_counter() - start) | {"misses": misses(docs, results)}
+        unreadable = len(run.failures) - sum(isinstance(r, Failure) for r in results)
+        out.write(json.dumps(measures | {"documents_unreadable": unreadable}, indent=1) + "\n")
     return run.finish(f"scored {run.done} documents")
 
 def run_corpus(args) -> int:

@@ -13,7 +13,8 @@ from .inputs import DEFAULT_BUDGET, Document, open_inputs, work_through
 from .places import Mention, Place, _km, places_nlp
 
 # %% auto #0
-__all__ = ['MAX_ERROR_KM', 'read_corpus', 'gold_mentions', 'run_corpus', 'score', 'evaluate']
+__all__ = ['MAX_ERROR_KM', 'MISS_CLASSES', 'read_corpus', 'gold_mentions', 'miss_class', 'misses', 'run_corpus', 'score',
+           'evaluate']
 
 # %% ../nbs/05_evaluate.ipynb #3ae2853d
 MAX_ERROR_KM = 20039  # half the Earth's circumference
@@ -54,6 +55,47 @@ def _error_km(place:Place, gold:dict) -> float:
     "How far the place is from the gold point; the largest error when it was not placed."
     if place.lat is None: return MAX_ERROR_KM
     return _km(place, SimpleNamespace(lat=gold["lat"], lon=gold["lon"]))
+
+# %% ../nbs/05_evaluate.ipynb #4252faec
+MISS_CLASSES = ("unanswered", "right entity, distant point", "wrong country", "same country, wrong place")
+
+class _Countries:
+    "The country of the populated place nearest a point, from the gazetteer's cities (a grid of one-degree cells)."
+    def __init__(self, gazetteer=None):
+        from syria_notes.gazetteer import default_gazetteer
+        self.cells = {}
+        for lat, lon, cc in (gazetteer or default_gazetteer()).db.execute(
+                "SELECT lat, lon, country_code FROM places WHERE feature = 'city' AND country_code IS NOT NULL"):
+            self.cells.setdefault((math.floor(lat), math.floor(lon)), []).append((lat, lon, cc))
+    def at(self, lat:float, lon:float, within_km:float=100) -> str|None:
+        near = [(_km(SimpleNamespace(lat=lat, lon=lon), SimpleNamespace(lat=a, lon=b)), cc)
+                for i in (-1, 0, 1) for j in (-1, 0, 1) for a, b, cc in self.cells.get((math.floor(lat) + i, math.floor(lon) + j), [])]
+        best = min(near, default=None)
+        return best[1] if best and best[0] <= within_km else None
+
+def miss_class(place:Place|None, gold:dict, countries:_Countries) -> str|None:
+    "Why `place` misses `gold` (one of `MISS_CLASSES`), or None when it is within 161 km."
+    if place is not None and place.lat is not None and _error_km(place, gold) <= 161: return None
+    if place is None or place.lat is None: return "unanswered"
+    from syria_notes.gazetteer import name_key
+    gold_name = gold.get("normalised_name") or gold.get("gazetteer_name")
+    if (gold.get("geonameid") and place.geonameid == gold["geonameid"]) or (
+            not gold.get("geonameid") and gold_name and place.name and name_key(place.name) == name_key(gold_name)):
+        return "right entity, distant point"
+    gold_cc = countries.at(gold["lat"], gold["lon"])
+    if gold_cc and place.country_code and place.country_code != gold_cc: return "wrong country"
+    return "same country, wrong place"
+
+def misses(docs:list[dict], results:list, gazetteer=None) -> dict:
+    "How many gold spans fall in each miss class, and their share of all gold spans."
+    countries, counts, n = _Countries(gazetteer), dict.fromkeys(MISS_CLASSES, 0), 0
+    for d, result in zip(docs, results):
+        gold = d.get("toponyms", [])
+        placed = [None] * len(gold) if isinstance(result, Failure) else result[1]
+        for p, t in zip(placed, gold):
+            n += 1
+            if (c := miss_class(p, t, countries)): counts[c] += 1
+    return {c: {"spans": k, "share": round(k / max(1, n), 3)} for c, k in counts.items()}
 
 # %% ../nbs/05_evaluate.ipynb #6c4756dd
 def run_corpus(docs:list[dict],                  # from `read_corpus`
@@ -127,4 +169,5 @@ def evaluate(path:str|Path,                    # a corpus with gold toponyms
     start = time.perf_counter()
     results = run_corpus(docs, nlp, progress, budget)
     failures += [r for r in results if isinstance(r, Failure)]
-    return score(docs, results, time.perf_counter() - start) | {"documents_unreadable": len(failures) - sum(isinstance(r, Failure) for r in results)}
+    return (score(docs, results, time.perf_counter() - start) | {"misses": misses(docs, results)}
+            | {"documents_unreadable": len(failures) - sum(isinstance(r, Failure) for r in results)})

@@ -107,7 +107,7 @@ def corpus_bench():
 def places_bench(bare_nlp):
     "Evaluation figures, and the pipeline's speed beside bare spaCy on the same texts in the same run."
     import resource
-    from syria_notes.evaluate import read_corpus, run_corpus, score
+    from syria_notes.evaluate import misses, read_corpus, run_corpus, score
     from syria_notes.places import places_nlp
     nlp = places_nlp()
     print("== places: speed and accuracy (syria-notes evaluate gives the same measures)")
@@ -122,6 +122,9 @@ def places_bench(bare_nlp):
         print(f"{name}: recognition P {m['recognition']['precision']} R {m['recognition']['recall']} F1 {m['recognition']['f1']}; "
               f"resolution on gold spans: {r['accuracy_161km']:.1%} within 161 km, median {r['median_error_km']} km, "
               f"AUC {r['auc_log_error']}; end to end {m['end_to_end_accuracy_161km']:.1%}")
+        classes = misses(docs, results)
+        print("  misses (share of gold spans): " + "; ".join(f"{c} {v['share']:.1%} ({v['spans']})" for c, v in classes.items())
+              + " (targets of #15: right entity, distant point < 3%; unanswered < 8%)")
         print(f"  speed: bare spaCy ({', '.join(bare_nlp.pipe_names)}) {len(docs) / bare:.1f} docs/s; places pipeline "
               f"({', '.join(nlp.pipe_names)}) {len(docs) / full:.1f} docs/s: {bare / full:.2f}x of bare spaCy (target >= 0.8x)")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
