@@ -98,19 +98,17 @@ class Line:
     def span(self, cls=Span, **kw): return cls(self.start, self.end, self.text, **kw)
 
 def split_lines(text:str) -> list[Line]:
-    "The non-blank lines of `text`, indentation excluded from each line's span."
-    lines, pos = [], 0
-    raw_lines = text.splitlines(keepends=True)
-    blank = [not l.strip() for l in raw_lines]
-    for i, raw in enumerate(raw_lines):
+    "The lines of `text` that show some text (not only white space or tags), indentation excluded from each line's span."
+    spans, pos = [], 0
+    for raw in text.splitlines(keepends=True):
         content = raw.rstrip("\r\n")
-        if content.strip():
-            lead = len(content) - len(content.lstrip())
-            start, end = pos + lead, pos + len(content.rstrip())
-            lines.append(Line(i + 1, start, end, clean_markup(text[start:end], start),
-                              i == 0 or blank[i - 1], i == len(raw_lines) - 1 or blank[i + 1]))
+        lead = len(content) - len(content.lstrip())
+        start, end = pos + lead, pos + len(content.rstrip())
+        spans.append((start, end, clean_markup(text[start:end], start) if end > start else None))
         pos += len(raw)
-    return lines
+    shown = [clean is not None and clean.text != "" for _, _, clean in spans]  # a line of tags alone is blank too
+    return [Line(i + 1, start, end, clean, i == 0 or not shown[i - 1], i == len(spans) - 1 or not shown[i + 1])
+            for i, (start, end, clean) in enumerate(spans) if shown[i]]
 
 # %% ../nbs/01_articles.ipynb #65aba744
 # ---- line shapes --------------------------------------------------------------------------------
