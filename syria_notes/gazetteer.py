@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_gazetteer.ipynb #8e4efe35
 from __future__ import annotations
-import collections, contextlib, csv, gzip, hashlib, json, math, os, re, sqlite3, statistics, sys, threading, time, unicodedata
+import collections, contextlib, csv, gzip, hashlib, json, math, os, re, sqlite3, statistics, sys, threading, time
 from dataclasses import asdict, dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -15,44 +15,30 @@ from geopy.location import Location
 
 from . import __version__
 from .core import InputError, SyriaNotesError, cache_dir
+from .names import fold, key_consonants, translit_keys
 
 # %% auto #0
 __all__ = ['ARTICLES', 'ADMIN_WORDS', 'REGIONS', 'REGION_ADJECTIVES', 'CONTINENT_ADJECTIVES', 'ADMIN1_ABBREVIATIONS',
            'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES', 'GEONAMES_LICENCE', 'BUILD_VERSION',
-           'LAYER_COLUMNS', 'GEONAMES_PACKAGES', 'SCHEMA', 'QUALITY', 'FEATURE_CLASSES', 'FEATURE_CODES', 'MATCH_SCORE',
-           'FEATURE_PRIOR', 'ADMIN_FEATURES', 'ADMIN_NAMES', 'name_key', 'strip_article', 'skeleton', 'source_versions',
-           'layer_files', 'read_layer', 'layer_notes', 'credits_geonames', 'point_agreement', 'build_index',
-           'signature', 'read_addition', 'check_addition', 'index_problem', 'Candidate', 'Gazetteer',
+           'LAYER_COLUMNS', 'GEONAMES_PACKAGES', 'SCHEMA', 'QUALITY', 'FUZZY', 'FEATURE_CLASSES', 'FEATURE_CODES',
+           'MATCH_SCORE', 'FEATURE_PRIOR', 'ADMIN_FEATURES', 'ADMIN_NAMES', 'name_key', 'strip_article',
+           'source_versions', 'layer_files', 'read_layer', 'layer_notes', 'credits_geonames', 'point_agreement',
+           'build_index', 'signature', 'read_addition', 'check_addition', 'index_problem', 'Candidate', 'Gazetteer',
            'default_gazetteer', 'OfflineGeocoder']
 
 # %% ../nbs/02_gazetteer.ipynb #8cfc4390
-_APOSTROPHES = re.compile(r"[’'`ʿʾ‘ʼ]")
 ARTICLES = ("the", "al", "el", "ad", "ar", "as", "at", "az", "ash", "an", "ed", "es", "et", "ez")
 ADMIN_WORDS = ("province", "governorate", "state", "region", "oblast", "prefecture", "county", "district",
                "department", "territory", "canton", "muhafazah", "wilayah", "vilayet")
 
 def name_key(name:str) -> str:
-    "A name folded for lookup: accents, case, apostrophes and punctuation removed."
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = _APOSTROPHES.sub("", s)
-    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+    "A name folded for lookup: accents, case, apostrophes and punctuation removed, Turkish ı and the like as plain letters."
+    return fold(name)
 
 def strip_article(key:str) -> str:
     "The key without a leading article: 'the gulf' -> 'gulf', 'al bab' -> 'bab'."
     first, _, rest = key.partition(" ")
     return rest if first in ARTICLES and rest else key
-
-def skeleton(key:str) -> str:
-    "A transliteration-tolerant form: consonants only, digraphs merged ('Hims', 'Homs' -> 'hms')."
-    s = strip_article(key)
-    for a, b in (("kh", "k"), ("sh", "s"), ("ch", "s"), ("ph", "f"), ("dh", "d"), ("th", "t"), ("gh", "g"),
-                 ("q", "k"), ("c", "k"), ("j", "g"), ("z", "s")):
-        s = s.replace(a, b)
-    s = re.sub(r"\s", "", s)
-    s = s[:1] + re.sub(r"[aeiouyw]", "", s[1:])  # vowels go, except a first letter
-    s = re.sub(r"(.)\1+", r"\1", s)
-    return s if len(s) >= 4 else ""  # shorter skeletons match too much
 
 # %% ../nbs/02_gazetteer.ipynb #c9baff6e
 REGIONS = [  # large named regions of news writing: (name, other names, lat, lon, geonameid or None)
@@ -140,7 +126,7 @@ EXTRA_DEMONYMS = {  # adjectives news uses beside the packaged demonyms
 CONTINENT_NAMES = {"AF": ["Africa"], "AS": ["Asia"], "EU": ["Europe"], "NA": ["North America"], "OC": ["Oceania", "Australasia"],
                    "SA": ["South America"], "AN": ["Antarctica"]}
 GEONAMES_LICENCE = "CC BY 4.0 (GeoNames, https://www.geonames.org)"
-BUILD_VERSION = "9"  # bump when the way the index is built changes
+BUILD_VERSION = "10"  # bump when the way the index is built changes
 
 def _package_file(package:str, name:str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
@@ -240,7 +226,8 @@ CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, count
                     names INTEGER, admin2 TEXT, parent INTEGER, point_source TEXT);
 CREATE TABLE names(key TEXT, place INTEGER, quality INTEGER, support INTEGER);
 """
-QUALITY = {"name": 0, "alternate": 1, "article": 2, "demonym": 3, "code": 4, "skeleton": 5}
+QUALITY = {"name": 0, "alternate": 1, "article": 2, "demonym": 3, "code": 4, "spelling": 5, "sound": 6}
+FUZZY = ("spelling", "sound")  # matches by transliteration-tolerant keys (`syria_notes.names`): a fallback
 
 class _Writer:
     "Rows for a new index, with every name's lookup keys."
@@ -251,16 +238,19 @@ class _Writer:
                             fields.get("admin1"), fields.get("admin1_name"), fields["feature"], fields.get("fcode"),
                             fields.get("population") or 0, fields.get("geonameid"), fields["source"], len(names),
                             fields.get("admin2"), fields.get("parent"), fields.get("point_source")))
-        best, spellings = {}, collections.Counter()  # key -> best (lowest) quality; skeleton -> how many spellings
+        best, spellings, sounds = {}, collections.Counter(), collections.Counter()  # key -> (quality, what it counts by)
         for name, kind in names:
             key = name_key(name)
-            if key: spellings[skeleton(key) or key] += 1
-            for k, q in ((key, QUALITY[kind]), (strip_article(key), max(QUALITY[kind], QUALITY["article"])),
-                         (skeleton(key), QUALITY["skeleton"])):
-                if k and q < best.get(k, 99): best[k] = q
+            if not key: continue
+            spelling, sound = translit_keys(name)
+            spellings[spelling or key] += 1
+            if sound: sounds[sound] += 1
+            # the transliteration keys are marked ("~", "≈") so that they never meet an exact key ("hama")
+            for k, q, by in ((key, QUALITY[kind], spelling or key), (strip_article(key), max(QUALITY[kind], QUALITY["article"]), spelling or key),
+                             ("~" + spelling if spelling else "", QUALITY["spelling"], spelling), ("≈" + sound if sound else "", QUALITY["sound"], sound)):
+                if k and q < best.get(k, (99,))[0]: best[k] = (q, by)
         # support: how many of the place's spellings (in all its languages) agree with this key
-        self.names.extend((k, pid, q, spellings[skeleton(k) or k] if q < QUALITY["skeleton"] else spellings[k] or 1)
-                          for k, q in best.items())
+        self.names.extend((k, pid, q, (sounds if q == QUALITY["sound"] else spellings)[by] or 1) for k, (q, by) in best.items())
         if len(self.names) > 200_000: self.flush()
         return pid
     def flush(self):
@@ -572,7 +562,7 @@ class Candidate:
     name:str; lat:float; lon:float; country_code:str|None; admin1:str|None; admin1_name:str|None
     feature:str; fcode:str|None; population:int; geonameid:int|None; source:str
     names:int = 1        # how many names the entry has: well-known places have many
-    match:str = "name"   # how the query matched: name, alternate, article, demonym, code, skeleton
+    match:str = "name"   # how the query matched: name, alternate, article, demonym, code, spelling, sound
     support:int = 1      # how many of its spellings agree with the query (Tadmur: Palmyra, Palmira, Palmyre, ...)
     score:float = 0.0
     admin2:str|None = None        # the second-level division's code (ADM2 records)
@@ -583,7 +573,7 @@ class Candidate:
     def address(self) -> str:
         return ", ".join(dict.fromkeys(x for x in (self.name, self.admin1_name, self.country_code) if x))
 
-MATCH_SCORE = {0: 3.0, 1: 2.6, 2: 2.2, 3: 2.0, 4: 1.0, 5: 0.6}
+MATCH_SCORE = {0: 3.0, 1: 2.6, 2: 2.2, 3: 2.0, 4: 1.0, 5: 0.9, 6: 0.6}
 FEATURE_PRIOR = {"country": 4.0, "continent": 3.6, "region": 3.2}
 ADMIN_FEATURES = ("admin1", "admin2")
 ADMIN_NAMES = 10  # a division counts as known by at least this many names: cities carry all of GeoNames' alternate names
@@ -693,7 +683,11 @@ class Gazetteer:
             where = f" AND p.country_code IN ({','.join('?' * len(country_codes))})"
             args = [c.upper() for c in country_codes]
         found = self._fetch(keys, where, args, key if admin_hint else None)
-        if not found and (sk := skeleton(base)): found = self._fetch({sk: QUALITY["skeleton"]}, where, args)
+        if not found:  # transliteration-tolerant: the spelling key, then the sound key (`syria_notes.names`)
+            spelling, sound = translit_keys(" ".join(fold(query).split()[:-1]) if admin_hint else query)
+            if spelling and (key_consonants(spelling) > 2 or country_codes):  # two consonants alone match too much
+                found = self._fetch({"~" + spelling: QUALITY["spelling"]}, where, args)
+            if not found and sound: found = self._fetch({"≈" + sound: QUALITY["sound"]}, where, args)
         out = []
         for row, quality, support, named in found.values():
             c = Candidate(*row[1:13], match=_MATCH_NAMES[quality], support=support, admin2=row[13], parent=row[14],

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings
-from .gazetteer import Candidate, default_gazetteer
+from .gazetteer import FUZZY, Candidate, default_gazetteer
 
 # %% auto #0
 __all__ = ['PLACE_LABELS', 'NOT_PLACE_LABELS', 'SUBPLACE_NOUNS', 'ORG_HEADS', 'SUBPLACE_BEFORE', 'IN_CITY', 'SUBPLACE_AFTER',
@@ -108,7 +108,7 @@ def recognise(doc:Doc, gazetteer) -> list[Mention]:
                                  parent["parent"] if parent else None))
     for m in IN_CITY.finditer(doc_text):
         parents = gazetteer.lookup(m["parent"], limit=5)
-        if not parents or parents[0].feature != "city" or parents[0].match == "skeleton": continue  # only "X, <city>"
+        if not parents or parents[0].feature != "city" or parents[0].match in FUZZY: continue  # only "X, <city>"
         name = re.sub(r"^(?:The|the)\s+", "", m["name"])
         if any(c.feature == "city" and c.names >= 10 for c in gazetteer.lookup(name, limit=3)):
             continue  # a known city, whose ", Ontario" is a qualifier for the resolver ("Paris, Ontario")
@@ -170,7 +170,7 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc") -> lis
         if any(c.match == "demonym" for c in found[:3]):  # "Kazakh" names Kazakhstan, not a town of that name
             m.label, found = "NORP", [c for c in found if c.match == "demonym"]
         cands.append(found)
-    firsts = [cs[0] if cs and cs[0].match != "skeleton" and m.noun is None else None for m, cs in zip(mentions, cands)]
+    firsts = [cs[0] if cs and cs[0].match not in FUZZY and m.noun is None else None for m, cs in zip(mentions, cands)]
     # the document's countries, weighted by how often: those it names (or names by adjective), and those of the
     # places it names unambiguously ("Ontario" makes a document about Canada, and its "London" London, Ontario)
     countries = Counter(f.country_code for f, cs in zip(firsts, cands) if f is not None and f.country_code and
@@ -188,7 +188,7 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc") -> lis
         adjective = re.search(r"\b([A-Z][a-z]+)\s+(?:capital|city|town|province|region|port|village)\s+$",
                               text[max(0, m.start - 40):m.start])
         adjectives = [a for a in gazetteer.lookup(adjective[1], limit=1) if a.match == "demonym"] if adjective else []
-        names_a_country = bool(cs) and cs[0].feature == "country" and cs[0].match != "skeleton"
+        names_a_country = bool(cs) and cs[0].feature == "country" and cs[0].match not in FUZZY
         own = (firsts[i].lat, firsts[i].lon) if firsts[i] is not None and firsts[i].feature in ("city", "admin1") else None
         others = [SimpleNamespace(lat=lat, lon=lon) for (lat, lon), n in points.items() if n > ((lat, lon) == own)]
         scored = []
@@ -207,7 +207,7 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc") -> lis
                 if any(q.country_code == c.country_code and (q.feature == "country" or (q.feature == "admin1" and q.admin1 == c.admin1))
                        for q in qualifiers): s += 5.0
             if any(a.country_code == c.country_code for a in adjectives): s += 3.0  # "the Kazakh capital Astana"
-            if c.match == "skeleton": s -= 1.0
+            if c.match in FUZZY: s -= 1.0
             scored.append((s, c))
         scored.sort(key=lambda x: -x[0])
         place = Place(doc_id, m.start, m.end, m.text, sentence, m.label)
@@ -218,10 +218,10 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc") -> lis
             place.name, place.lat, place.lon = m.query, parent.lat, parent.lon
             place.country_code, place.feature, place.method, place.parent = parent.country_code, m.noun, "containment", parent.name
             place.confidence = 0.5
-        elif best is not None and not (m.noun and best.match == "skeleton"):
+        elif best is not None and not (m.noun and best.match in FUZZY):
             place.name, place.lat, place.lon, place.country_code = best.name, best.lat, best.lon, best.country_code
             place.geonameid, place.feature, place.method = best.geonameid, best.feature, "gazetteer"
-            place.confidence = round(confidence * (0.5 if best.match == "skeleton" else 1.0), 3)
+            place.confidence = round(confidence * (0.5 if best.match in FUZZY else 1.0), 3)
         places.append(place)
     return places
 

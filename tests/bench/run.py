@@ -49,6 +49,7 @@ def main():
               f"{len(docs) / secs:.1f} docs/s, {tokens / secs:,.0f} tokens/s (1 process)")
     gazetteer_bench()
     admin_layer_bench()
+    transliteration_bench()
     places_bench(nlp)
     robustness_bench()
     corpus_bench()
@@ -169,6 +170,13 @@ def gazetteer_bench():
         print(f"{name}: {len(gold)} gold toponyms: full gazetteer {full / len(gold):.1%}; "
               f"cities by exact name only {naive / len(gold):.1%} (the naive index measured 24% GWN / 37% TR-News); "
               f"{len(gold) / secs:,.0f} lookups/s")
+
+
+def transliteration_bench():
+    "The transliteration-tolerant keys (#15 item 4): recall on the table of real variant pairs, false matches against skeleton."
+    from syria_notes.names import transliteration_bench as measure
+    print("== gazetteer: transliteration-tolerant keys (syria_notes.names)")
+    print(json.dumps(measure(), indent=1))
 
 
 def admin_layer_bench():
