@@ -15,118 +15,12 @@ from spacy.tokens import Doc
 from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings
 from .gazetteer import FUZZY, Candidate, default_gazetteer
+from .recognise import Mention, recognise
 
 # %% auto #0
-__all__ = ['PLACE_LABELS', 'NOT_PLACE_LABELS', 'SUBPLACE_NOUNS', 'ORG_HEADS', 'SUBPLACE_BEFORE', 'IN_CITY', 'SUBPLACE_AFTER',
-           'PARENT', 'SUBPLACE_RADIUS_KM', 'PLACE_FIELDS', 'Mention', 'recognise', 'Place', 'resolve',
-           'make_place_recognizer', 'make_place_resolver', 'places_nlp', 'find_places', 'dateline_reading',
-           'joined_text', 'to_source', 'article_places', 'places_frame', 'places_geojson']
-
-# %% ../nbs/04_places.ipynb #9b71ba21
-PLACE_LABELS = {"GPE", "LOC", "FAC"}
-NOT_PLACE_LABELS = {"ORG", "PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"}
-SUBPLACE_NOUNS = ("neighborhood|neighbourhood|district|quarter|suburb|village|town|camp|airport|airbase|air base|mosque|"
-                  "church|cathedral|square|street|hilltop|hill|mountain|bridge|market|port|crossing|checkpoint|valley|"
-                  "river|lake|island|citadel|prison|stadium|governorate|province|region")
-ORG_HEADS = {"army", "observatory", "ministry", "forces", "council", "times", "post", "news", "agency", "party", "front",
-             "airlines", "airways", "union", "bank", "university", "police", "navy", "guard", "federation", "government",
-             "coalition", "committee", "commission", "broadcasting", "television", "radio", "press", "institute",
-             "association", "fc", "club", "league", "company", "corporation", "group", "foundation", "mission", "embassy"}
-# a name starts a word and runs at most six words, each taken whole (`*+`), so that a line of capitalised words
-# (or one endless word) costs linear time, not quadratic
-_NAME = r"(?<![\w’'-])(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z0-9][\w’'-]*+(?:\s+(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z][\w’'-]*+){0,5}"
-_MODIFIER = r"(?:(?:military|ancient|old|new|main|central|northern|southern|eastern|western|refugee|industrial)\s+)*"
-SUBPLACE_BEFORE = re.compile(rf"(?P<name>{_NAME})\s+{_MODIFIER}(?P<noun>(?i:{SUBPLACE_NOUNS}))\b")
-IN_CITY = re.compile(rf"\b(?:of|in|near|at)\s+(?P<name>{_NAME}),\s+(?P<parent>[A-Z][\w’'-]+)\b")  # "of Jamiat al-Zahra, Aleppo"
-SUBPLACE_AFTER = re.compile(rf"\b(?P<noun>{SUBPLACE_NOUNS})\s+of\s+(?P<name>{_NAME})")
-_WHERE = r"(?:of|in|near|outside|(?:north|south|east|west|northeast|northwest|southeast|southwest) of|on the (?:\w+ )?outskirts of)"
-PARENT = re.compile(rf"^(?:\s*,\s*(?:{_WHERE}\s+)?|\s+{_WHERE}\s+)(?:the\s+)?"
-                    r"(?:(?:central|northern|southern|eastern|western|old|rebel-held|besieged|city of|town of|village of|"
-                    r"province of|old city of|northern city of|southern city of)\s+)*(?P<parent>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
-
-# %% ../nbs/04_places.ipynb #bacd36a0
-@dataclass
-class Mention:
-    "A stretch of a document recognised as naming a place, before it is resolved."
-    start:int; end:int       # character offsets in the Doc's text
-    text:str                 # as written, e.g. "the Tariq al-Bab district" reduced to "Tariq al-Bab district"
-    query:str                # what is looked up: "Tariq al-Bab"
-    label:str                # GPE, LOC, FAC, or NORP for a demonym naming its country
-    source:str               # ner, gazetteer, pattern
-    noun:str|None = None     # the kind of sub-place the text names ("district"), for containment
-    parent:str|None = None   # the place it is said to be in ("Aleppo")
-
-def _strong_place(candidates:list[Candidate], label:str) -> bool:
-    "Is the best candidate a place well known enough to overrule the model's label (NORP, PERSON or ORG)?"
-    if not candidates: return False
-    c = candidates[0]
-    if c.match not in ("name", "alternate", "demonym", "article"): return False
-    if c.feature in ("country", "continent", "region"): return True
-    if label == "ORG" or c.feature not in ("city", "admin1"): return False
-    if c.feature == "admin1" and c.match == "name" and c.population >= 1_000_000: return True  # "Tamil Nadu" (PERSON)
-    # a city the model took for a nationality or a person: only one known by many spellings ("Aleppo", "Palmyra"),
-    # not a surname that is also a town's name
-    return c.names >= 10 and ((c.support >= 3 and (label == "NORP" or c.population >= 20_000))
-                              or (c.population >= 500_000 and c.names >= 30))  # or a large city: "Homs"
-
-def _org_follows(text:str, end:int) -> bool:
-    "Is the text at `end` the head of an organisation's name ('Syrian Observatory', 'Free Syrian Army')?"
-    m = re.match(r"\s+(?:[A-Z][\w’'-]*\s+){0,2}?(?P<head>[A-Z][\w’'-]*)", text[end:end + 60])
-    return bool(m) and m["head"].lower() in ORG_HEADS
-
-def recognise(doc:Doc, gazetteer) -> list[Mention]:
-    "Place mentions in `doc`: the model's places, corrected by the gazetteer, plus sub-places named by pattern."
-    found, doc_text = [], doc.text  # `doc.text` joins every token: read it once
-    blockers = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NOT_PLACE_LABELS]
-    for e in doc.ents:
-        text = re.sub(r"^(?:the|The)\s+", "", e.text)
-        start = e.end_char - len(text)
-        text = re.sub(r"['’]s$", "", text)
-        end = start + len(text)
-        if e.label_ in PLACE_LABELS:
-            found.append(Mention(start, end, text, text, e.label_, "ner"))
-        elif e.label_ in ("NORP", "PERSON", "ORG"):
-            cands = gazetteer.lookup(text, limit=3)
-            if e.label_ == "NORP" and cands and cands[0].match == "demonym":
-                found.append(Mention(start, end, text, text, "NORP", "ner"))
-            elif _strong_place(cands, e.label_) and not (e.label_ == "PERSON" and len(text.split()) > 1
-                                                         and cands[0].feature not in ("country", "admin1")):
-                found.append(Mention(start, end, text, text, "LOC" if cands[0].feature in ("continent", "region") else "GPE", "gazetteer"))
-    for rx in (SUBPLACE_BEFORE, SUBPLACE_AFTER):
-        for m in rx.finditer(doc_text):
-            if rx is SUBPLACE_AFTER and re.search(r"[A-Z][\w’'-]*\s+$", doc_text[max(0, m.start() - 40):m.start()]):
-                continue  # "the Karm al-Beik region of Aleppo": the name is before the noun, Aleppo is its parent
-            name = re.sub(r"^(?:The|the)\s+", "", m["name"])
-            if name.lower() in ("the", "a", "an") or not re.search(r"[A-Za-z0-9]", name): continue
-            if re.fullmatch(r"[\d,.]+", name) and m["noun"].lower() not in ("district", "quarter", "street"): continue  # "1,000 square miles"
-            ns = m.start("name") + m["name"].index(name)
-            start, end = (ns, m.end("noun")) if rx is SUBPLACE_BEFORE else (ns, m.end("name"))
-            noun = m["noun"].lower()
-            parent = PARENT.match(doc_text[m.end():m.end() + 80])
-            query = f"{name} {m['noun']}" if m["noun"][0].isupper() else name  # "Umayyad Mosque" is the name
-            found.append(Mention(start, end, doc_text[start:end], query, "FAC", "pattern", noun,
-                                 parent["parent"] if parent else None))
-    for m in IN_CITY.finditer(doc_text):
-        parents = gazetteer.lookup(m["parent"], limit=5)
-        if not parents or parents[0].feature != "city" or parents[0].match in FUZZY: continue  # only "X, <city>"
-        name = re.sub(r"^(?:The|the)\s+", "", m["name"])
-        if any(c.feature == "city" and c.names >= 10 for c in gazetteer.lookup(name, limit=3)):
-            continue  # a known city, whose ", Ontario" is a qualifier for the resolver ("Paris, Ontario")
-        start = m.start("name") + m["name"].index(name)
-        found.append(Mention(start, start + len(name), name, name, "FAC", "pattern", "place", m["parent"]))
-    people = {w for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split()}  # "Narendra Modi"
-    kept, kept_end = [], 0  # sorted by start, so a mention overlaps one kept if it starts before the last end
-    blocker_starts = [s for s, _ in blockers]  # the model's entities never overlap: one blocker at most holds a mention
-    for m in sorted(found, key=lambda m: (m.start, -(m.end - m.start), m.source != "pattern")):
-        if m.source == "ner" and m.text in people and not _strong_place(gazetteer.lookup(m.text, limit=1), "GPE"):
-            continue  # the model's "Modi" (GPE) is the "Narendra Modi" (PERSON) of another sentence
-        if m.start < kept_end: continue  # the longest, earliest wins
-        b = bisect.bisect_right(blocker_starts, m.start) - 1
-        if m.source != "pattern" and b >= 0 and m.end <= blockers[b][1] and blockers[b][1] - blockers[b][0] > m.end - m.start:
-            continue  # part of an organisation's or a person's name: "Times of Israel", "Free Syrian Army"
-        if m.label in ("GPE", "NORP", "LOC") and _org_follows(doc_text, m.end): continue
-        kept.append(m); kept_end = max(kept_end, m.end)
-    return kept
+__all__ = ['SUBPLACE_RADIUS_KM', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer', 'make_place_resolver', 'places_nlp',
+           'find_places', 'dateline_reading', 'joined_text', 'to_source', 'article_places', 'places_frame',
+           'places_geojson']
 
 # %% ../nbs/04_places.ipynb #59ee4af5
 @dataclass
