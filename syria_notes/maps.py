@@ -33,7 +33,7 @@ def map_points(places:list[Place], # place mentions, as `find_places`/`article_p
     groups: dict[tuple, list[Place]] = {}
     for p in places:
         if p.lat is None: continue
-        key = ("id", p.geonameid) if p.geonameid is not None and p.method != "containment" else \
+        key = ("id", p.geonameid) if p.geonameid is not None and p.method not in ("containment", "home") else \
               ("name", (p.name or p.text).casefold(), round(p.lat, 5), round(p.lon, 5))
         groups.setdefault(key, []).append(p)
     rows = []
@@ -125,7 +125,7 @@ def _draw_points(ax, m, rows, colours, labelled, font:float):
     xs, ys, texts = [], [], []
     for r in rows.itertuples():
         x, y = m(r.lon, r.lat)
-        hollow = r.method == "containment"
+        hollow = r.method in ("containment", "home")
         ax.scatter([x], [y], s=_marker_size(r.mentions), facecolor="none" if hollow else colours[r.group],
                    edgecolor=colours[r.group], linewidth=1.2 if hollow else 0.6, alpha=0.9, zorder=5)
         xs.append(x); ys.append(y)
@@ -143,7 +143,7 @@ def _subplaces(points) -> dict:
     "Places placed by containment, listed under the point (label) they share with their parent."
     shared = {}
     for r in points.itertuples():
-        if r.method == "containment":
+        if r.method in ("containment", "home"):
             shared.setdefault((round(r.lat, 4), round(r.lon, 4)), []).append(r)
     return shared
 
@@ -167,7 +167,7 @@ def plot_places(places:list[Place],              # place mentions of one or more
     inner = {r.Index for rows in shared.values() for r in rows}  # listed in a panel, not labelled on the map
     hosts = {}                                                    # the row each list of sub-places hangs on
     for key, rows in shared.items():
-        at = points[(points.lat.round(4) == key[0]) & (points.lon.round(4) == key[1]) & (points.method != "containment")]
+        at = points[(points.lat.round(4) == key[0]) & (points.lon.round(4) == key[1]) & ~points.method.isin(["containment", "home"])]
         hosts[key] = at.index[0] if len(at) else rows[0].Index
     side = box is not None or bool(shared)
     fig = plt.figure(figsize=figsize, dpi=100)
@@ -315,7 +315,7 @@ def _mention_html(p:Place, title:str, link:str|None) -> str:
 def _popup_html(r, titles:dict, links:dict) -> str:
     first = r.places[0]
     head = f"<b>{_esc(r.label)}</b>"
-    if r.method == "containment":
+    if r.method in ("containment", "home"):
         head += f"<br><small>placed at {_esc(first.parent or '?')}: the text puts it there; its own position is unknown</small>"
     else:
         kind = ", ".join(_esc(str(v)) for v in (first.name, first.feature, first.country_code) if v)
@@ -363,7 +363,7 @@ def interactive_map(places:list[Place],         # place mentions of one or more 
         mine = map_points([p for p in places if p.doc == doc], by="doc")
         for r in mine.itertuples():
             marker = folium.CircleMarker([r.lat, r.lon], radius=5 + 2 * math.sqrt(r.mentions), color=colours[doc], weight=2,
-                                         fill=r.method != "containment", fill_opacity=0.7).add_to(layer)
+                                         fill=r.method not in ("containment", "home"), fill_opacity=0.7).add_to(layer)
             Bind(_popup_html(r, titles, links), _esc(r.label)).add_to(marker)
     folium.LayerControl(collapsed=False, position="bottomright").add_to(m)  # top right, it would cover popups
     if len(points): m.fit_bounds([[points.lat.min(), points.lon.min()], [points.lat.max(), points.lon.max()]], padding=(20, 20))

@@ -14,7 +14,8 @@ from spacy.tokens import Doc
 
 from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings
-from .gazetteer import FUZZY, Candidate, default_gazetteer
+from .gazetteer import FUZZY, Candidate, default_gazetteer, name_key
+from .ranker import Context, Ranker, default_ranker, document_context, km, rank
 from .recognise import Mention, recognise
 
 # %% auto #0
@@ -38,95 +39,80 @@ class Place:
     geonameid:int|None = None
     feature:str|None = None  # city, country, admin1, continent, region, quarter, ... or the sub-place noun
     confidence:float = 0.0   # 0-1; low where errors are likely
-    method:str|None = None   # gazetteer | containment | online | user; None when unresolved
-    parent:str|None = None   # for containment: the place it was placed at
+    method:str|None = None   # gazetteer | containment | home | online | user; None when unresolved
+    parent:str|None = None   # for containment and home: the place it was placed at
 
 SUBPLACE_RADIUS_KM = {"place": 150, "neighborhood": 25, "neighbourhood": 25, "district": 40, "quarter": 25, "suburb": 40, "square": 25,
                       "street": 25, "mosque": 25, "church": 25, "cathedral": 25, "citadel": 25, "market": 25, "hilltop": 60,
                       "hill": 60, "village": 80, "town": 80, "camp": 80, "airport": 80, "airbase": 80, "air base": 80}
-
-def _km(a, b) -> float:
-    "Great-circle distance in km (haversine: fast, and within 0.5% of the geodesic)."
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(h)))
+_km = km  # the name other modules import
 
 def _softmax_top(scores:list[float]) -> float:
     if not scores: return 0.0
     top = max(scores)
     return 1.0 / sum(math.exp(s - top) for s in scores)
 
-def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc") -> list[Place]:
-    "Resolve mentions using the whole document: its countries, the other places in it, qualifiers and containment."
-    cands = []
-    for m in mentions:
-        found = gazetteer.lookup(m.query, limit=15)
-        if any(c.match == "demonym" for c in found[:3]):  # "Kazakh" names Kazakhstan, not a town of that name
-            m.label, found = "NORP", [c for c in found if c.match == "demonym"]
-        cands.append(found)
-    firsts = [cs[0] if cs and cs[0].match not in FUZZY and m.noun is None else None for m, cs in zip(mentions, cands)]
-    # the document's countries, weighted by how often: those it names (or names by adjective), and those of the
-    # places it names unambiguously ("Ontario" makes a document about Canada, and its "London" London, Ontario)
-    countries = Counter(f.country_code for f, cs in zip(firsts, cands) if f is not None and f.country_code and
-                        (f.feature in ("country", "admin1") or len(cs) == 1 or cs[0].score - cs[1].score >= 1.5))
-    # the other places the document names, once per point (a long document names the same few places many times)
-    points = Counter((f.lat, f.lon) for f in firsts if f is not None and f.feature in ("city", "admin1"))
+_QUALIFIED = re.compile(r"\s*,\s*[A-Z]")
+
+def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
+            ranker:Ranker|None|bool=True, # the candidate ranker; True: the packaged model (`default_ranker`); None: the rules
+           ) -> list[Place]:
+    "Resolve mentions using the whole document: its countries, its other places, qualifiers, containment and its home."
+    ranker = default_ranker() if ranker is True else ranker
+    ctx = document_context(mentions, doc, gazetteer)
     text, sentences = doc.text, list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sentence_starts = [sent.start_char for sent in sentences]
     places = []
-    for i, (m, cs) in enumerate(zip(mentions, cands)):
+    for i, m in enumerate(mentions):
         k = bisect.bisect_right(sentence_starts, m.start) - 1
-        sentence = sentences[k].text if k >= 0 else ""
-        qualifier = re.match(r"\s*,\s*(?P<q>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", text[m.end:m.end + 40])
-        qualifiers = gazetteer.lookup(qualifier["q"], limit=5) if qualifier else []
-        adjective = re.search(r"\b([A-Z][a-z]+)\s+(?:capital|city|town|province|region|port|village)\s+$",
-                              text[max(0, m.start - 40):m.start])
-        adjectives = [a for a in gazetteer.lookup(adjective[1], limit=1) if a.match == "demonym"] if adjective else []
-        names_a_country = bool(cs) and cs[0].feature == "country" and cs[0].match not in FUZZY
-        own = (firsts[i].lat, firsts[i].lon) if firsts[i] is not None and firsts[i].feature in ("city", "admin1") else None
-        others = [SimpleNamespace(lat=lat, lon=lon) for (lat, lon), n in points.items() if n > ((lat, lon) == own)]
-        scored = []
-        for c in cs:
-            s = c.score
-            if c.feature in ("country", "continent", "region"):
-                if c.match in ("name", "alternate", "article", "demonym"): s += 2.5  # "Lebanon" in the news is the country
-                if c.feature == "country" and c.match == "name": s += 10.0  # a country's own name is the country
-                if c.match == "code" and m.text.isupper(): s += 4.0  # "US", "UAE"
-            elif c.feature == "admin1" and c.match == "code" and re.fullmatch(r"(?:[A-Z][a-z]{0,4}\.\s?)+|[A-Z]{2}", m.text):
-                s += 4.0  # "B.C.", "Calif.", "N.J.": a state's or province's abbreviation
-            else:  # context: the document's countries (a few mentions suffice), and the other places near this one
-                s += 1.2 * math.log2(1 + min(3, countries[c.country_code]))
-                if others and any(_km(c, f) < 300 for f in others): s += 1.0
-            if c.feature == "city" and not names_a_country:  # "Paris, Texas"; not "Iraq, Iran and Lebanon"
-                if any(q.country_code == c.country_code and (q.feature == "country" or (q.feature == "admin1" and q.admin1 == c.admin1))
-                       for q in qualifiers): s += 5.0
-            if any(a.country_code == c.country_code for a in adjectives): s += 3.0  # "the Kazakh capital Astana"
-            if c.match in FUZZY: s -= 1.0
-            scored.append((s, c))
-        scored.sort(key=lambda x: -x[0])
-        place = Place(doc_id, m.start, m.end, m.text, sentence, m.label)
-        best = scored[0][1] if scored else None
-        confidence = _softmax_top([s for s, _ in scored]) if scored else 0.0
-        parent = _parent(m, i, mentions, firsts, gazetteer) if m.noun else None
-        if parent is not None and (best is None or _km(best, parent) > SUBPLACE_RADIUS_KM.get(m.noun, 100)):
-            place.name, place.lat, place.lon = m.query, parent.lat, parent.lon
-            place.country_code, place.feature, place.method, place.parent = parent.country_code, m.noun, "containment", parent.name
-            place.confidence = 0.5
-        elif best is not None and not (m.noun and best.match in FUZZY):
+        place = Place(doc_id, m.start, m.end, m.text, sentences[k].text if k >= 0 else "", m.label)
+        ranked = rank(ctx, i, gazetteer, ranker)
+        parent = _parent(m, i, ctx, gazetteer) if m.noun else None
+        if parent is not None:  # a sub-place: one of its namesakes inside the place it is said to be in, else that place
+            radius = SUBPLACE_RADIUS_KM.get(m.noun, 100)
+            ranked = [(s, c) for s, c in ranked if c.match != "home" and c.match not in FUZZY and km(c, parent) <= radius]
+            if not ranked:
+                place.name, place.lat, place.lon = m.query, parent.lat, parent.lon
+                place.country_code, place.feature, place.method, place.parent = parent.country_code, m.noun, "containment", parent.name
+                place.confidence = 0.5
+        elif m.noun:
+            ranked = [(s, c) for s, c in ranked if c.match not in FUZZY]  # a sub-place is not guessed from a spelling
+        if ranked:
+            best, confidence = ranked[0][1], _softmax_top([s for s, _ in ranked])
             place.name, place.lat, place.lon, place.country_code = best.name, best.lat, best.lon, best.country_code
             place.geonameid, place.feature, place.method = best.geonameid, best.feature, "gazetteer"
             place.confidence = round(confidence * (0.5 if best.match in FUZZY else 1.0), 3)
+            if best.match == "home":  # a name the gazetteer does not know, placed where the story is
+                place.name, place.feature, place.method, place.parent = m.query, m.noun, "home", best.name
+                place.geonameid, place.confidence = None, round(min(0.5, confidence * 0.5), 3)
         places.append(place)
-    return places
+    return _one_sense(places, mentions, text)
 
-def _parent(m:Mention, i:int, mentions:list[Mention], firsts:list, gazetteer) -> Candidate|None:
-    "Where a sub-place is: the place its phrase names ('of central Aleppo'), else the nearest city named in its sentence."
+def _parent(m:Mention, i:int, ctx:Context, gazetteer) -> Candidate|None:
+    "Where a sub-place is: the place its phrase names ('of central Aleppo') read in the document's context, else the nearest city named in its sentence."
     if m.parent:
-        found = gazetteer.lookup(m.parent, limit=1)
-        if found and found[0].feature in ("city", "admin1", "country"): return found[0]
-    near = [(abs(j - i), j) for j, f in enumerate(firsts) if f is not None and j != i and f.feature == "city"
-            and abs(mentions[j].start - m.start) < 250]
-    return firsts[min(near)[1]] if near else None
+        found = [c for c in gazetteer.lookup(m.parent, limit=5) if c.feature in ("city", "admin1", "country") and c.match not in FUZZY]
+        named = {(f.lat, f.lon) for f in ctx.firsts if f is not None}  # the parent as the document names it elsewhere
+        for c in sorted(found, key=lambda c: ((c.lat, c.lon) not in named, c.country_code != ctx.focus)):
+            return c
+    near = [(abs(j - i), j) for j, f in enumerate(ctx.firsts) if f is not None and j != i and f.feature == "city"
+            and abs(ctx.mentions[j].start - m.start) < 250]
+    return ctx.firsts[min(near)[1]] if near else None
+
+def _one_sense(places:list[Place], mentions:list[Mention], text:str) -> list[Place]:
+    "One sense per document: a name read with most confidence gives its place to its other mentions, unless one is qualified ('Paris, Texas')."
+    best = {}
+    for p, m in zip(places, mentions):
+        if m.noun is None and p.lat is not None and p.method == "gazetteer":
+            key = name_key(m.query)
+            if key not in best or p.confidence > best[key].confidence: best[key] = p
+    for p, m in zip(places, mentions):
+        b = best.get(name_key(m.query)) if m.noun is None else None
+        if b is None or b is p or (p.lat, p.lon) == (b.lat, b.lon) or _QUALIFIED.match(text, m.end): continue
+        if p.lat is not None and p.confidence >= b.confidence: continue
+        p.name, p.lat, p.lon, p.country_code, p.geonameid, p.feature = b.name, b.lat, b.lon, b.country_code, b.geonameid, b.feature
+        p.method, p.parent, p.confidence = "gazetteer", None, b.confidence
+    return places
 
 # %% ../nbs/04_places.ipynb #02e046bc
 # Stored as plain data, so that Docs cross process boundaries (`nlp.pipe(n_process=...)` serialises them)
