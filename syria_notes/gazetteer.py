@@ -18,13 +18,13 @@ from .core import InputError, SyriaNotesError, cache_dir
 from .names import fold, key_consonants, translit_keys
 
 # %% auto #0
-__all__ = ['ARTICLES', 'ADMIN_WORDS', 'REGIONS', 'REGION_ADJECTIVES', 'CONTINENT_ADJECTIVES', 'ADMIN1_ABBREVIATIONS',
-           'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES', 'GEONAMES_LICENCE', 'BUILD_VERSION',
-           'LAYER_COLUMNS', 'GEONAMES_PACKAGES', 'SCHEMA', 'QUALITY', 'FUZZY', 'FEATURE_CLASSES', 'FEATURE_CODES',
-           'MATCH_SCORE', 'FEATURE_PRIOR', 'ADMIN_FEATURES', 'ADMIN_NAMES', 'name_key', 'strip_article',
-           'source_versions', 'layer_files', 'read_layer', 'layer_notes', 'credits_geonames', 'point_agreement',
-           'build_index', 'signature', 'read_addition', 'check_addition', 'index_problem', 'Candidate', 'Gazetteer',
-           'default_gazetteer', 'OfflineGeocoder']
+__all__ = ['ARTICLES', 'ADMIN_WORDS', 'ARABIC_ARTICLES', 'REGIONS', 'REGION_ADJECTIVES', 'CONTINENT_ADJECTIVES',
+           'ADMIN1_ABBREVIATIONS', 'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES', 'GEONAMES_LICENCE',
+           'BUILD_VERSION', 'LAYER_COLUMNS', 'GEONAMES_PACKAGES', 'SCHEMA', 'QUALITY', 'FUZZY', 'FEATURE_CLASSES',
+           'FEATURE_CODES', 'MATCH_SCORE', 'FEATURE_PRIOR', 'ADMIN_FEATURES', 'ADMIN_NAMES', 'name_key',
+           'strip_article', 'article_variants', 'source_versions', 'layer_files', 'read_layer', 'layer_notes',
+           'credits_geonames', 'point_agreement', 'build_index', 'signature', 'read_addition', 'check_addition',
+           'index_problem', 'Candidate', 'Gazetteer', 'default_gazetteer', 'OfflineGeocoder']
 
 # %% ../nbs/02_gazetteer.ipynb #8cfc4390
 ARTICLES = ("the", "al", "el", "ad", "ar", "as", "at", "az", "ash", "an", "ed", "es", "et", "ez")
@@ -39,6 +39,16 @@ def strip_article(key:str) -> str:
     "The key without a leading article: 'the gulf' -> 'gulf', 'al bab' -> 'bab'."
     first, _, rest = key.partition(" ")
     return rest if first in ARTICLES and rest else key
+
+ARABIC_ARTICLES = ARTICLES[1:]  # al-, el- and the forms before a sun letter (ad-, ar-, as-, ash-, ...)
+
+def article_variants(key:str) -> list[str]:
+    "The key with each article inside it written in the other forms: 'ras al ain' -> 'ras el ain', 'ras ad ain', ... (two at most)."
+    words = key.split()
+    at = [i for i, w in enumerate(words) if w in ARABIC_ARTICLES and 0 < i < len(words) - 1][:2]
+    variants = [words]
+    for i in at: variants = [v[:i] + [a] + v[i + 1:] for v in variants for a in ARABIC_ARTICLES]
+    return [" ".join(v) for v in variants if v != words]
 
 # %% ../nbs/02_gazetteer.ipynb #c9baff6e
 REGIONS = [  # large named regions of news writing: (name, other names, lat, lon, geonameid or None)
@@ -683,6 +693,8 @@ class Gazetteer:
             where = f" AND p.country_code IN ({','.join('?' * len(country_codes))})"
             args = [c.upper() for c in country_codes]
         found = self._fetch(keys, where, args, key if admin_hint else None)
+        if not found and (variants := article_variants(base)):  # "Ras al-Ain" is GeoNames' "Ras el Ain"
+            found = self._fetch(dict.fromkeys(variants, QUALITY["article"]), where, args)
         if not found:  # transliteration-tolerant: the spelling key, then the sound key (`syria_notes.names`)
             spelling, sound = translit_keys(" ".join(fold(query).split()[:-1]) if admin_hint else query)
             if spelling and (key_consonants(spelling) > 2 or country_codes):  # two consonants alone match too much

@@ -222,14 +222,14 @@ PARAMS = dict(n_estimators=150, learning_rate=0.1, num_leaves=15, min_child_samp
 
 def training_rows(docs:list[dict],   # from `syria_notes.evaluate.read_corpus`: texts with gold toponyms
                   nlp=None, gazetteer=None, progress:bool=True) -> dict:
-    "Feature rows of every candidate of every gold span, labelled within 161 km of the gold point or not."
+    "Feature rows of every candidate of every gold span, labelled right (gold's GeoNames id, else within 161 km of its point) or not."
     from types import SimpleNamespace
     from syria_notes.core import progress as bar
     from syria_notes.gazetteer import default_gazetteer
     from syria_notes.places import places_nlp
     from syria_notes.evaluate import gold_mentions
     nlp, gazetteer = nlp or places_nlp(), gazetteer or default_gazetteer()
-    X, y, rules, mention, span_doc = [], [], [], [], []
+    X, y, near, rules, mention, span_doc = [], [], [], [], [], []
     with nlp.select_pipes(disable=["place_recognizer", "place_resolver"]):
         for d, doc in zip(docs, nlp.pipe(bar([d["text"] for d in docs], desc="features", quiet=not progress))):
             ctx = document_context(gold_mentions(d), doc, gazetteer)
@@ -237,16 +237,18 @@ def training_rows(docs:list[dict],   # from `syria_notes.evaluate.read_corpus`: 
                 rows, rule = mention_features(ctx, i, gazetteer)
                 gold = SimpleNamespace(lat=t["lat"], lon=t["lon"])
                 X += rows; rules += rule; mention += [len(span_doc)] * len(rows)
-                y += [km(c, gold) <= 161 for c in ctx.candidates[i]]
+                close = [km(c, gold) <= 161 for c in ctx.candidates[i]]
+                same = [c.geonameid is not None and c.geonameid == t.get("geonameid") for c in ctx.candidates[i]]
+                y += same if any(same) else close; near += close  # learn the entity; score the distance
                 span_doc.append(d["id"])
-    return {"X": np.array(X, dtype=np.float64).reshape(-1, len(FEATURES)), "y": np.array(y, dtype=bool),
+    return {"X": np.array(X, dtype=np.float64).reshape(-1, len(FEATURES)), "y": np.array(y, dtype=bool), "near": np.array(near, dtype=bool),
             "rules": np.array(rules), "mention": np.array(mention, dtype=np.int64), "span_doc": np.array(span_doc)}
 
 def top1_accuracy(data:dict, scores, spans=None) -> float:
     "The share of gold spans (all, or those whose index is in `spans`) whose best-scored candidate is within 161 km."
     best = {}
     for k, (g, s) in enumerate(zip(data["mention"], scores)):
-        if g not in best or s > best[g][0]: best[g] = (s, data["y"][k])
+        if g not in best or s > best[g][0]: best[g] = (s, data["near"][k])
     spans = range(len(data["span_doc"])) if spans is None else spans
     return sum(best[g][1] for g in spans if g in best) / max(1, len(spans))
 

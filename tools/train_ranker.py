@@ -39,7 +39,7 @@ def main(argv=None):
         data[name] = training_rows(read_corpus(path), progress=False)
         d = data[name]
         print(f"{name}: {len(d['span_doc'])} gold spans in {len(set(d['span_doc'].tolist()))} documents, {len(d['y'])} candidates;"
-              f" a candidate within 161 km for {len(set(d['mention'][d['y']].tolist())) / len(d['span_doc']):.3f} of spans")
+              f" a candidate within 161 km for {len(set(d['mention'][d['near']].tolist())) / len(d['span_doc']):.3f} of spans")
     figures = {}
     for name, d in data.items():
         t = time.perf_counter()
