@@ -19,9 +19,9 @@ from .ranker import Context, Ranker, default_ranker, document_context, km, rank
 from .recognise import Mention, recognise
 
 # %% auto #0
-__all__ = ['SUBPLACE_RADIUS_KM', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer', 'make_place_resolver', 'places_nlp',
-           'find_places', 'dateline_reading', 'joined_text', 'to_source', 'article_places', 'places_frame',
-           'places_geojson']
+__all__ = ['SUBPLACE_RADIUS_KM', 'PARENT_KM', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer', 'make_place_resolver',
+           'places_nlp', 'find_places', 'dateline_reading', 'joined_text', 'to_source', 'article_places',
+           'places_frame', 'places_geojson']
 
 # %% ../nbs/04_places.ipynb #59ee4af5
 @dataclass
@@ -62,12 +62,15 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
     ctx = document_context(mentions, doc, gazetteer)
     text, sentences = doc.text, list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sentence_starts = [sent.start_char for sent in sentences]
-    places = []
+    places, rankings, chosen = [], [], []
     for i, m in enumerate(mentions):
         k = bisect.bisect_right(sentence_starts, m.start) - 1
         place = Place(doc_id, m.start, m.end, m.text, sentences[k].text if k >= 0 else "", m.label)
         ranked = rank(ctx, i, gazetteer, ranker)
         parent = _parent(m, i, ctx, gazetteer) if m.noun else None
+        if parent is None and (not ranked or ranked[0][1].match in (*FUZZY, "home")):
+            parent = _named_within(m, ctx, gazetteer)  # "the Old City of Damascus": a part of a place it names
+            if parent is not None: m.noun = "place"
         if parent is not None:  # a sub-place: one of its namesakes inside the place it is said to be in, else that place
             radius = SUBPLACE_RADIUS_KM.get(m.noun, 100)
             ranked = [(s, c) for s, c in ranked if c.match != "home" and c.match not in FUZZY and km(c, parent) <= radius]
@@ -85,8 +88,49 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
             if best.match == "home":  # a name the gazetteer does not know, placed where the story is
                 place.name, place.feature, place.method, place.parent = m.query, m.noun, "home", best.name
                 place.geonameid, place.confidence = None, round(min(0.5, confidence * 0.5), 3)
-        places.append(place)
-    return _one_sense(places, mentions, text)
+        places.append(place); rankings.append(ranked); chosen.append(ranked[0][1] if ranked and place.method == "gazetteer" else None)
+    held = _contained(places, mentions, rankings, chosen, text)
+    return _one_sense(places, mentions, text, held)
+
+_OF_IN = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:(?:central|northern|southern|eastern|western|old|rebel-held|besieged)\s+)?")
+PARENT_KM = {"city": 50, "admin2": 150, "admin1": 400}  # how far from its point a place 'in' it may lie
+
+def _inside(c, parent:Candidate) -> bool:
+    "Does candidate `c` lie in `parent`: its country, its first-level division, or near enough a city's or district's point?"
+    if parent.feature == "country": return c.country_code == parent.country_code
+    if parent.feature == "admin1" and parent.admin1: return (c.country_code, c.admin1) == (parent.country_code, parent.admin1)
+    return parent.feature in PARENT_KM and km(c, parent) <= PARENT_KM[parent.feature]
+
+def _contained(places:list[Place], mentions:list[Mention], rankings:list, chosen:list, text:str) -> set[int]:
+    "'X of Y', 'X in Y' with Y a place the document names: X is read inside Y, else placed at Y (containment), never at a far namesake."
+    at, held = {m.start: k for k, m in enumerate(mentions)}, set()
+    for i, (p, m, ranked) in enumerate(zip(places, mentions, rankings)):
+        g = _OF_IN.match(text, m.end)
+        k = at.get(g.end()) if g else None
+        if k is None or m.noun or m.label == "NORP" or p.feature in ("country", "continent", "region"): continue
+        parent = chosen[k]
+        if parent is None or parent.feature not in (*PARENT_KM, "country"): continue
+        held.add(i)
+        if chosen[i] is not None and _inside(chosen[i], parent): continue
+        inside = [c for _, c in ranked if c.match not in FUZZY and c.match != "home" and _inside(c, parent)]
+        if inside:
+            c = inside[0]
+            p.name, p.lat, p.lon, p.country_code, p.geonameid, p.feature = c.name, c.lat, c.lon, c.country_code, c.geonameid, c.feature
+            p.method, p.parent, p.confidence = "gazetteer", None, round(min(p.confidence, 0.8), 3)
+        else:  # "the Old City of Aleppo": a part of Aleppo, not a namesake elsewhere
+            p.name, p.lat, p.lon, p.country_code, p.geonameid = m.query, parent.lat, parent.lon, parent.country_code, None
+            p.feature, p.method, p.parent, p.confidence = None, "containment", parent.name, 0.5
+    return held
+
+_OF_PLACE = re.compile(r".+?\s+of\s+(?:the\s+)?(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})$")
+
+def _named_within(m:Mention, ctx:Context, gazetteer) -> Candidate|None:
+    "The place a name the gazetteer does not know names as its own ('Old City of Damascus' -> Damascus), read in the document's context."
+    g = _OF_PLACE.match(m.query)
+    if not g: return None
+    found = [c for c in gazetteer.lookup(g["place"], limit=5) if c.match not in FUZZY and c.feature in ("city", "admin1", "admin2", "country")]
+    named = {(f.lat, f.lon) for f in ctx.firsts if f is not None}
+    return min(found, key=lambda c: ((c.lat, c.lon) not in named, c.country_code != ctx.focus, -c.population), default=None)
 
 def _parent(m:Mention, i:int, ctx:Context, gazetteer) -> Candidate|None:
     "Where a sub-place is: the place its phrase names ('of central Aleppo') read in the document's context, else the nearest city named in its sentence."
@@ -99,15 +143,15 @@ def _parent(m:Mention, i:int, ctx:Context, gazetteer) -> Candidate|None:
             and abs(ctx.mentions[j].start - m.start) < 250]
     return ctx.firsts[min(near)[1]] if near else None
 
-def _one_sense(places:list[Place], mentions:list[Mention], text:str) -> list[Place]:
+def _one_sense(places:list[Place], mentions:list[Mention], text:str, held:set[int]=frozenset()) -> list[Place]:
     "One sense per document: a name read with most confidence gives its place to its other mentions, unless one is qualified ('Paris, Texas')."
     best = {}
     for p, m in zip(places, mentions):
         if m.noun is None and p.lat is not None and p.method == "gazetteer":
             key = name_key(m.query)
             if key not in best or p.confidence > best[key].confidence: best[key] = p
-    for p, m in zip(places, mentions):
-        b = best.get(name_key(m.query)) if m.noun is None else None
+    for i, (p, m) in enumerate(zip(places, mentions)):
+        b = best.get(name_key(m.query)) if m.noun is None and i not in held else None  # not one read inside its parent
         if b is None or b is p or (p.lat, p.lon) == (b.lat, b.lon) or _QUALIFIED.match(text, m.end): continue
         if p.lat is not None and p.confidence >= b.confidence: continue
         p.name, p.lat, p.lon, p.country_code, p.geonameid, p.feature = b.name, b.lat, b.lon, b.country_code, b.geonameid, b.feature
