@@ -95,6 +95,7 @@ CUES = {  # words a geographer reads beside a name, by the kind of place they an
 CUE_BEFORE = {k: re.compile(rf"\b(?:{v})\s+(?:of\s+)?(?:the\s+)?$", re.I) for k, v in CUES.items()}
 CUE_AFTER = {k: re.compile(rf"\s+(?:{v})\b", re.I) for k, v in CUES.items()}
 _QUALIFIER = re.compile(r"\s*,\s*(?P<q>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})")
+_ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,4}\.\s?)+")  # "Md.", "Calif.", "N.J.": how the press shortens a state
 _ADJECTIVE = re.compile(r"\b([A-Z][a-z]+)\s+(?:capital|city|town|province|region|port|village)\s+$")
 
 def kind(feature:str) -> str:
@@ -103,7 +104,7 @@ def kind(feature:str) -> str:
 
 FEATURES = (["log_population", "log_names", "support", "exact_name", "same_country_mentions", "same_division_mentions", "log_km_nearest_other", "share_others_300km",
              "log_km_home", "in_focus_country", "qualifier", "adjective", "log_km_parent", "names_a_country",
-             "all_caps", "words", "admin_word", "same_name_mentions", "rules", "rules_top"]
+             "all_caps", "abbreviation", "words", "admin_word", "same_name_mentions", "rules", "rules_top"]
             + [f"kind_{k}" for k in KINDS] + [f"match_{k}" for k in MATCHES] + [f"label_{k}" for k in LABELS]
             + [f"cue_before_{k}" for k in CUES] + [f"cue_after_{k}" for k in CUES])
 
@@ -119,7 +120,7 @@ def _rule_score(c:Candidate, m:Mention, same_country:int, dists:list[float], nam
         if c.match in ("name", "alternate", "article", "demonym"): s += 2.5  # "Lebanon" in the news is the country
         if c.feature == "country" and c.match == "name": s += 10.0  # a country's own name is the country
         if c.match == "code" and m.text.isupper(): s += 4.0  # "US", "UAE"
-    elif c.feature == "admin1" and c.match == "code" and re.fullmatch(r"(?:[A-Z][a-z]{0,4}\.\s?)+|[A-Z]{2}", m.text):
+    elif c.feature == "admin1" and c.match == "code" and (_ABBREVIATION.fullmatch(m.text) or re.fullmatch(r"[A-Z]{2}", m.text)):
         s += 4.0  # "B.C.", "Calif.", "N.J.": a state's or province's abbreviation
     else:  # context: the document's countries (a few mentions suffice), and the other places near this one
         s += 1.2 * math.log2(1 + min(3, same_country))
@@ -169,7 +170,7 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
                      _log_km(km(c, ctx.home)) if ctx.home is not None else -1.0,
                      float(c.country_code == ctx.focus) if ctx.focus else -1.0, qual, adjective,
                      _log_km(km(c, parent)) if parent is not None else -1.0, float(names_a_country),
-                     float(m.text.isupper()), len(words), float(bool(words) and words[-1] in ADMIN_WORDS), min(same_name, 20), h, 0.0]
+                     float(m.text.isupper()), float(bool(_ABBREVIATION.fullmatch(m.text))), len(words), float(bool(words) and words[-1] in ADMIN_WORDS), min(same_name, 20), h, 0.0]
                     + [float(kind(c.feature) == k) for k in KINDS] + [float(c.match == k) for k in MATCHES]
                     + [float(ctx.labels[i] == k) for k in LABELS] + cues)
         rules.append(h)
