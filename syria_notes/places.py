@@ -59,8 +59,8 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
            ) -> list[Place]:
     "Resolve mentions using the whole document: its countries, its other places, qualifiers, containment and its home."
     ranker = default_ranker() if ranker is True else ranker
-    ctx = document_context(mentions, doc, gazetteer)
-    text, sentences = doc.text, list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    text, sentences = doc.text, list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]  # `doc.text` costs: once
+    ctx = document_context(mentions, doc, gazetteer, text)
     sentence_starts = [sent.start_char for sent in sentences]
     places, rankings, chosen = [], [], []
     for i, m in enumerate(mentions):

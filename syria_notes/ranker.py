@@ -43,13 +43,15 @@ class Context:
     labels:list[str]            # the model's entity label over each mention ("" when none)
     focus:str|None              # the country the document's confident places most share
     home:Candidate|None         # the confident place the document names most
+    keys:Counter                # how many mentions go by each name key
 
 def _first(m:Mention, cs:list[Candidate]) -> Candidate|None:
     "A mention's reading when it is unambiguous enough to be context for the others."
     if not cs or cs[0].match in FUZZY or m.noun is not None: return None
     return cs[0]
 
-def document_context(mentions:list[Mention], doc:Doc, gazetteer) -> Context:
+def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=None, # `doc.text`, when the caller has it
+                    ) -> Context:
     "Candidates for every mention, and what the document as a whole says about where it is."
     cache, cands = {}, []
     for m in mentions:
@@ -78,7 +80,8 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer) -> Context:
         e = doc.ents[k] if k >= 0 else None
         labels.append(e.label_ if e is not None and e.start_char <= m.start < e.end_char else "")
     focus = countries.most_common(1)[0][0] if countries else None
-    return Context(mentions, cands, firsts, countries, divisions, doc.text, labels, focus, home)
+    return Context(mentions, cands, firsts, countries, divisions, doc.text if text is None else text, labels, focus, home,
+                   Counter(name_key(m.query) for m in mentions))
 
 # %% ../nbs/03c_ranker.ipynb #24d0eb6a
 KINDS = ("city", "admin1", "admin2", "country", "continent", "region", "water", "land")
@@ -149,7 +152,7 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
     others = {(f.lat, f.lon): f for j, f in enumerate(ctx.firsts) if j != i and f is not None and f.feature in ("city", "admin1")
               and (own is None or (f.lat, f.lon) != (own.lat, own.lon))}
     key, words = name_key(m.query), name_key(m.query).split()
-    same_name = sum(name_key(x.query) == key for x in ctx.mentions) - 1
+    same_name = ctx.keys[key] - 1
     names_a_country = cs[0].feature == "country" and cs[0].match not in FUZZY
     rows, rules = [], []
     for c in cs:
