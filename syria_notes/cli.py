@@ -87,7 +87,16 @@ COMMANDS = {  # name: (help, function adding its arguments)
     "resolve": ("resolve the gold toponym spans of a benchmark corpus (recognition skipped)",
                 lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p))),
     "evaluate": ("score recognition and resolution on a benchmark corpus",
-                 lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p))),
+                 lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p),
+                            p.add_argument("--format", choices=["json", "table"],
+                                           help="json: every measure and its breakdown (misses by class, accuracy by type, the worst "
+                                                "misses) in one object, the default when the output is a file or a pipe; table: the "
+                                                "same as text for a 120-column terminal, the default on a terminal"),
+                            p.add_argument("--by-doc", metavar="FILE",
+                                           help="also write one row per document to FILE, as JSON Lines: doc, gold_spans, within_161km, "
+                                                "accuracy_161km, recognition counts, precision and recall (overlap and exact), misses "
+                                                "by class, failed; the counts add up to the corpus figures. - for standard output "
+                                                "when -o takes the measures"))),
     "corpus": ("a whole archive to a partitioned Parquet dataset, locally or on a Dask cluster; resumable",
                lambda p: (p.add_argument("inputs", nargs="+", metavar="INPUT",
                                          help="folders of articles, or corpora (.jsonl, .csv, .tsv, .parquet or a folder of .parquet files)"),
@@ -315,20 +324,27 @@ def run_resolve(args) -> int:
     return run.finish(f"placed the gold spans of {run.done} documents")
 
 def run_evaluate(args) -> int:
-    "`syria-notes evaluate CORPUS [-o OUT]`: the measures, as JSON."
+    "`syria-notes evaluate CORPUS [--format json|table] [--by-doc FILE] [-o OUT]`: the measures, their breakdown, the worst misses."
     import time
-    from syria_notes.evaluate import misses, run_corpus, score
-    with Run(args) as run, _output_stream(args.output) as out:
+    from syria_notes.evaluate import by_doc, measures_table, run_corpus, score, span_records
+    to_stdout = args.output in (None, "-")
+    if args.by_doc == "-" and to_stdout: raise InputError("--by-doc -", "standard output already takes the measures; give -o OUT for them")
+    table = (args.format or ("table" if to_stdout and sys.stdout.isatty() else "json")) == "table"
+    with (Run(args) as run, _output_stream(args.output) as out,
+          _output_stream(args.by_doc) if args.by_doc else contextlib.nullcontext() as per_doc):
         docs = _gold(args, run)
         start = time.perf_counter()
         results = run_corpus(docs, progress=not args.quiet, budget=args.budget)
+        seconds = time.perf_counter() - start
         for r in results:
             if isinstance(r, Failure): run.failed(r)
             else: run.done += 1
-        measures = score(docs, results, time.perf_counter() - start) | {"misses": misses(docs, results)}
+        spans = span_records(docs, results)
         unreadable = len(run.failures) - sum(isinstance(r, Failure) for r in results)
-        out.write(json.dumps(measures | {"documents_unreadable": unreadable}, indent=1) + "\n")
-    return run.finish(f"scored {run.done} documents")
+        measures = score(docs, results, seconds, spans=spans) | {"documents_unreadable": unreadable}
+        out.write(measures_table(measures, args.inputs[0]) if table else json.dumps(measures, ensure_ascii=False, indent=1) + "\n")
+        if per_doc: per_doc.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in by_doc(docs, results, spans))
+    return run.finish(f"scored {run.done} documents" + (f"; one row per document in {args.by_doc}" if args.by_doc not in (None, "-") else ""))
 
 def run_corpus(args) -> int:
     "`syria-notes corpus INPUT... -o OUT [--scheduler ADDRESS | --workers N]`."

@@ -13,8 +13,9 @@ from .inputs import DEFAULT_BUDGET, Document, open_inputs, work_through
 from .places import Mention, Place, _km, places_nlp
 
 # %% auto #0
-__all__ = ['MAX_ERROR_KM', 'MISS_CLASSES', 'read_corpus', 'gold_mentions', 'miss_class', 'misses', 'run_corpus', 'score',
-           'evaluate']
+__all__ = ['MAX_ERROR_KM', 'MISS_CLASSES', 'TYPE_FIELDS', 'ANSWER_FIELDS', 'read_corpus', 'gold_mentions', 'miss_class',
+           'run_corpus', 'span_records', 'by_doc', 'misses', 'by_type', 'worst_misses', 'unanswered', 'score',
+           'evaluate', 'measures_table', 'plot_worst_misses', 'plot_errors']
 
 # %% ../nbs/05_evaluate.ipynb #3ae2853d
 MAX_ERROR_KM = 20039  # half the Earth's circumference
@@ -60,13 +61,14 @@ def _error_km(place:Place, gold:dict) -> float:
 MISS_CLASSES = ("unanswered", "right entity, distant point", "wrong country", "same country, wrong place")
 
 class _Countries:
-    "The country of the populated place nearest a point, from the gazetteer's cities (a grid of one-degree cells)."
+    "A gold toponym's country: its GeoNames record's in the gazetteer, else the nearest populated place's (one-degree cells)."
     def __init__(self, gazetteer=None):
         from syria_notes.gazetteer import default_gazetteer
-        self.cells = {}
-        for lat, lon, cc in (gazetteer or default_gazetteer()).db.execute(
-                "SELECT lat, lon, country_code FROM places WHERE feature = 'city' AND country_code IS NOT NULL"):
+        db, self.cells = (gazetteer or default_gazetteer()).db, {}
+        for lat, lon, cc in db.execute("SELECT lat, lon, country_code FROM places WHERE feature = 'city' AND country_code IS NOT NULL"):
             self.cells.setdefault((math.floor(lat), math.floor(lon)), []).append((lat, lon, cc))
+        self.by_id = dict(db.execute("SELECT geonameid, country_code FROM places WHERE geonameid IS NOT NULL AND country_code IS NOT NULL"))
+    def of(self, gold:dict) -> str|None: return self.by_id.get(gold.get("geonameid")) or self.at(gold["lat"], gold["lon"])
     def at(self, lat:float, lon:float, within_km:float=100) -> str|None:
         near = [(_km(SimpleNamespace(lat=lat, lon=lon), SimpleNamespace(lat=a, lon=b)), cc)
                 for i in (-1, 0, 1) for j in (-1, 0, 1) for a, b, cc in self.cells.get((math.floor(lat) + i, math.floor(lon) + j), [])]
@@ -82,20 +84,9 @@ def miss_class(place:Place|None, gold:dict, countries:_Countries) -> str|None:
     if (gold.get("geonameid") and place.geonameid == gold["geonameid"]) or (
             not gold.get("geonameid") and gold_name and place.name and name_key(place.name) == name_key(gold_name)):
         return "right entity, distant point"
-    gold_cc = countries.at(gold["lat"], gold["lon"])
+    gold_cc = countries.of(gold)
     if gold_cc and place.country_code and place.country_code != gold_cc: return "wrong country"
     return "same country, wrong place"
-
-def misses(docs:list[dict], results:list, gazetteer=None) -> dict:
-    "How many gold spans fall in each miss class, and their share of all gold spans."
-    countries, counts, n = _Countries(gazetteer), dict.fromkeys(MISS_CLASSES, 0), 0
-    for d, result in zip(docs, results):
-        gold = d.get("toponyms", [])
-        placed = [None] * len(gold) if isinstance(result, Failure) else result[1]
-        for p, t in zip(placed, gold):
-            n += 1
-            if (c := miss_class(p, t, countries)): counts[c] += 1
-    return {c: {"spans": k, "share": round(k / max(1, n), 3)} for c, k in counts.items()}
 
 # %% ../nbs/05_evaluate.ipynb #6c4756dd
 def run_corpus(docs:list[dict],                  # from `read_corpus`
@@ -122,39 +113,143 @@ def run_corpus(docs:list[dict],                  # from `read_corpus`
     done = work_through(bar(items, desc="places", quiet=not progress), work, budget, batch=8)
     return [x if isinstance(x, Failure) else x[1] for x in done]
 
-def score(docs:list[dict], results:list, seconds:float|None=None) -> dict:
-    "Recognition, resolution and end-to-end measures for `results` of `run_corpus` on `docs`."
-    tp = fp = found = 0
-    errors, confident, end_to_end = [], [], 0
-    failed = [r for r in results if isinstance(r, Failure)]
+# %% ../nbs/05_evaluate.ipynb #a43c0854
+TYPE_FIELDS = ("type", "feature_code")  # the gold's type: GeoWebNews' pragmatic type, TR-News' GeoNames feature code
+ANSWER_FIELDS = ("name", "country_code", "lat", "lon", "geonameid", "feature", "method", "confidence")
+
+def span_records(docs:list[dict],  # from `read_corpus`
+                 results:list,     # from `run_corpus`, one per document
+                 gazetteer=None,   # for the gold's country (see `miss_class`); defaults to the package's
+                ) -> list[dict]:
+    "One row per gold span: the gold, the answer, the error in km, the miss class, and whether recognition found the span."
+    countries, rows = _Countries(gazetteer), []
     for d, result in zip(docs, results):
         gold = d.get("toponyms", [])
-        predicted, gold_places = ([], [None] * len(gold)) if isinstance(result, Failure) else result
-        hit = set()
-        for p in predicted:
-            overlaps = [i for i, t in enumerate(gold) if p.start < t["end"] and t["start"] < p.end]
-            if overlaps: tp += 1; hit.update(overlaps)
-            else: fp += 1
-            if any(_error_km(p, gold[i]) <= 161 for i in overlaps): end_to_end += len(overlaps)
-        found += len(hit)
-        for p, t in zip(gold_places, gold):
-            errors.append(MAX_ERROR_KM if p is None else _error_km(p, t)); confident.append(0.0 if p is None else p.confidence)
-    n = len(errors)
-    precision, recall = tp / max(1, tp + fp), found / max(1, n)
+        predicted, placed = ([], [None] * len(gold)) if isinstance(result, Failure) else result
+        exact = {(p.start, p.end) for p in predicted}
+        for t, p in zip(gold, placed):
+            miss = miss_class(p, t, countries)
+            rows.append({"doc": d["id"], "start": t["start"], "end": t["end"], "text": d["text"][t["start"]:t["end"]],
+                         "sentence": p.sentence if p else None, **{f: t.get(f) for f in TYPE_FIELDS if f in t},
+                         "gold_name": t.get("normalised_name") or t.get("gazetteer_name") or t.get("name"),
+                         "gold_lat": t["lat"], "gold_lon": t["lon"], "gold_geonameid": t.get("geonameid"),
+                         **{f: getattr(p, f, None) for f in ANSWER_FIELDS},
+                         "error_km": None if p is None or p.lat is None else round(_error_km(p, t), 1),
+                         "within_161km": miss is None, "miss": miss,
+                         "found": any(q.start < t["end"] and t["start"] < q.end for q in predicted),
+                         "found_exact": (t["start"], t["end"]) in exact})
+    return rows
+
+# %% ../nbs/05_evaluate.ipynb #44640838
+def _share(k:int, n:int) -> float|None: return round(k / n, 3) if n else None
+
+def by_doc(docs:list[dict],              # from `read_corpus`
+           results:list,                 # from `run_corpus`
+           spans:list[dict]|None=None,   # from `span_records`, if already made
+           gazetteer=None,
+          ) -> list[dict]:
+    "One row per document: gold spans, how many are placed within 161 km, recognition counts, precision, recall, misses by class."
+    spans = span_records(docs, results, gazetteer) if spans is None else spans
+    per = {}
+    for s in spans: per.setdefault(s["doc"], []).append(s)
+    rows = []
+    for d, result in zip(docs, results):
+        mine, gold = per.get(d["id"], []), d.get("toponyms", [])
+        predicted = [] if isinstance(result, Failure) else result[0]
+        overlaps = [[i for i, t in enumerate(gold) if p.start < t["end"] and t["start"] < p.end] for p in predicted]
+        n, within = len(mine), sum(s["within_161km"] for s in mine)
+        c = {"predicted": len(predicted), "predicted_overlapping": sum(map(bool, overlaps)),
+             "predicted_exact": sum((p.start, p.end) in {(t["start"], t["end"]) for t in gold} for p in predicted),
+             "gold_found": sum(s["found"] for s in mine), "gold_found_exact": sum(s["found_exact"] for s in mine)}
+        rows.append({"doc": d["id"], "gold_spans": n, "within_161km": within, "accuracy_161km": _share(within, n), **c,
+                     "precision": _share(c["predicted_overlapping"], c["predicted"]), "recall": _share(c["gold_found"], n),
+                     "precision_exact": _share(c["predicted_exact"], c["predicted"]), "recall_exact": _share(c["gold_found_exact"], n),
+                     "end_to_end_161km": sum(len(o) for p, o in zip(predicted, overlaps) if any(_error_km(p, gold[i]) <= 161 for i in o)),
+                     "misses": {k: sum(s["miss"] == k for s in mine) for k in MISS_CLASSES},
+                     "failed": result.message if isinstance(result, Failure) else None})
+    return rows
+
+# %% ../nbs/05_evaluate.ipynb #a8c5a7a1
+def misses(docs:list[dict], results:list, gazetteer=None,
+           spans:list[dict]|None=None,   # from `span_records`, if already made
+          ) -> dict:
+    "How many gold spans fall in each miss class, and their share of all gold spans."
+    spans = span_records(docs, results, gazetteer) if spans is None else spans
+    return {c: {"spans": k, "share": round(k / max(1, len(spans)), 3)} for c in MISS_CLASSES for k in [sum(s["miss"] == c for s in spans)]}
+
+def by_type(spans:list[dict], # from `span_records`
+           ) -> dict:
+    "For each type field the gold has: per type, its spans, recall, accuracy within 161 km and misses by class; most frequent first."
+    out = {}
+    for field in TYPE_FIELDS:
+        groups = {}
+        for s in spans:
+            if field in s: groups.setdefault(s[field] or "none", []).append(s)
+        if groups: out[field] = {k: {"spans": len(g), "recall": round(sum(s["found"] for s in g) / len(g), 3),
+                                     "accuracy_161km": round(sum(s["within_161km"] for s in g) / len(g), 3),
+                                     "misses": {c: sum(s["miss"] == c for s in g) for c in MISS_CLASSES}}
+                                 for k, g in sorted(groups.items(), key=lambda kg: (-len(kg[1]), kg[0]))}
+    return out
+
+def worst_misses(spans:list[dict], # from `span_records`
+                 k:int=20,
+                ) -> list[dict]:
+    "The `k` placed answers with the largest error (repeats of one mention's miss listed once): mention, sentence, gold, answer."
+    groups = {}
+    for s in sorted((s for s in spans if s["miss"] and s["error_km"] is not None), key=lambda s: -s["error_km"]):
+        groups.setdefault((s["text"], s["gold_name"], s["gold_lat"], s["gold_lon"], s["name"], s["lat"], s["lon"]), []).append(s)
+    return [{"doc": s["doc"], "start": s["start"], "end": s["end"], "text": s["text"], "sentence": s["sentence"],
+             "gold": {"name": s["gold_name"], "lat": s["gold_lat"], "lon": s["gold_lon"], "geonameid": s["gold_geonameid"]},
+             "answer": {f: s[f] for f in ANSWER_FIELDS}, "error_km": s["error_km"], "miss": s["miss"], "spans": len(g)}
+            for g in list(groups.values())[:k] for s in g[:1]]
+
+def unanswered(spans:list[dict], # from `span_records`
+               k:int=20,
+              ) -> list[dict]:
+    "The `k` mentions most often left without a point: the text, the gold's name, how many spans, the first documents."
+    groups = {}
+    for s in spans:
+        if s["miss"] == "unanswered": groups.setdefault((s["text"], s["gold_name"]), []).append(s["doc"])
+    return [{"text": text, "gold_name": name, "spans": len(ds), "docs": list(dict.fromkeys(ds))[:5]}
+            for (text, name), ds in sorted(groups.items(), key=lambda g: -len(g[1]))[:k]]
+
+# %% ../nbs/05_evaluate.ipynb #3412a21c
+def _prf(hits:int, predicted:int, found:int, n:int) -> dict:
+    p, r = hits / max(1, predicted), found / max(1, n)
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / max(1e-9, p + r), 3)}
+
+def score(docs:list[dict],             # from `read_corpus`
+          results:list,                # from `run_corpus`
+          seconds:float|None=None,     # the time `run_corpus` took, for the speed
+          gazetteer=None,
+          spans:list[dict]|None=None,  # from `span_records`, if already made
+          worst:int=20,                # how many worst misses and unanswered mentions to list
+         ) -> dict:
+    "Recognition, resolution and end-to-end measures for `results` of `run_corpus` on `docs`, with their breakdown."
+    spans = span_records(docs, results, gazetteer) if spans is None else spans
+    rows, n = by_doc(docs, results, spans), len(spans)
+    total = {k: sum(r[k] for r in rows) for k in ("predicted", "predicted_overlapping", "predicted_exact",
+                                                  "gold_found", "gold_found_exact", "end_to_end_161km")}
+    errors = [MAX_ERROR_KM if s["error_km"] is None else s["error_km"] for s in spans]
     bins = [(0, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.01)]
-    calibration = {f"{lo:.2f}-{min(hi, 1):.2f}": {"spans": sum(lo <= c < hi for c in confident),
-                   "accuracy_161km": round(sum(e <= 161 for e, c in zip(errors, confident) if lo <= c < hi) /
-                                           max(1, sum(lo <= c < hi for c in confident)), 3)} for lo, hi in bins}
-    return {"documents": len(docs), "documents_failed": len(failed), "gold_toponyms": n,
-            "recognition": {"precision": round(precision, 3), "recall": round(recall, 3),
-                            "f1": round(2 * precision * recall / max(1e-9, precision + recall), 3)},
-            "resolution_gold_spans": {"accuracy_161km": round(sum(e <= 161 for e in errors) / max(1, n), 3),
+    calibration = {f"{lo:.2f}-{min(hi, 1):.2f}": {"spans": len(b), "accuracy_161km": round(sum(b) / max(1, len(b)), 3)}
+                   for lo, hi in bins for b in [[s["within_161km"] for s in spans if lo <= (s["confidence"] or 0.0) < hi]]}
+    with_id = [s for s in spans if s["gold_geonameid"]]
+    same_id = sum(s["geonameid"] == s["gold_geonameid"] for s in with_id)
+    return {"documents": len(docs), "documents_failed": sum(isinstance(r, Failure) for r in results), "gold_toponyms": n,
+            "recognition": _prf(total["predicted_overlapping"], total["predicted"], total["gold_found"], n)
+                           | {"exact": _prf(total["predicted_exact"], total["predicted"], total["gold_found_exact"], n)},
+            "resolution_gold_spans": {"accuracy_161km": round(sum(s["within_161km"] for s in spans) / max(1, n), 3),
                                       "median_error_km": round(statistics.median(errors), 1) if errors else None,
                                       "mean_error_km": round(statistics.fmean(errors), 1) if errors else None,
                                       "auc_log_error": round(statistics.fmean(math.log(1 + e) / math.log(1 + MAX_ERROR_KM)
                                                                               for e in errors), 3) if errors else None,
+                                      "geonameid_agreement": {"gold_spans_with_id": len(with_id), "same_id": same_id,
+                                                              "share": _share(same_id, len(with_id))},
                                       "by_confidence": calibration},
-            "end_to_end_accuracy_161km": round(end_to_end / max(1, n), 3),
+            "end_to_end_accuracy_161km": round(total["end_to_end_161km"] / max(1, n), 3),
+            "misses": misses(docs, results, spans=spans), "by_type": by_type(spans),
+            "worst_misses": worst_misses(spans, worst), "unanswered": unanswered(spans, worst),
             "documents_per_second": round(len(docs) / seconds, 2) if seconds else None}
 
 def evaluate(path:str|Path,                    # a corpus with gold toponyms
@@ -169,5 +264,121 @@ def evaluate(path:str|Path,                    # a corpus with gold toponyms
     start = time.perf_counter()
     results = run_corpus(docs, nlp, progress, budget)
     failures += [r for r in results if isinstance(r, Failure)]
-    return (score(docs, results, time.perf_counter() - start) | {"misses": misses(docs, results)}
-            | {"documents_unreadable": len(failures) - sum(isinstance(r, Failure) for r in results)})
+    return score(docs, results, time.perf_counter() - start) | {"documents_unreadable": len(failures) - sum(isinstance(r, Failure) for r in results)}
+
+# %% ../nbs/05_evaluate.ipynb #640aaabf
+_SHORT = dict(zip(MISS_CLASSES, ("unanswered", "distant pt", "wrong cc", "same cc")))
+
+def _cut(s, width:int) -> str:
+    "`s` on one line, at most `width` characters (an ellipsis where it was cut)."
+    s = " ".join(str("–" if s is None else s).split())
+    return s if len(s) <= width else s[:width - 1] + "…"
+
+def _columns(header:list[str], rows:list[list], widths:list[int]) -> list[str]:
+    "Fixed-width lines, indented by two: a negative width is a left-aligned text column, a positive one right-aligned."
+    def line(cells): return ("  " + "  ".join(_cut(c, -w).ljust(-w) if w < 0 else _cut(c, w).rjust(w) for c, w in zip(cells, widths))).rstrip()
+    return [line(header), *map(line, rows)]
+
+def _pct(x:float|None) -> str: return "–" if x is None else f"{x:.1%}"
+
+def _excerpt(sentence:str|None, mention:str, width:int) -> str:
+    "The sentence on one line, cut to `width` characters around the mention."
+    s = " ".join((sentence or "").split())
+    at = max(0, s.find(mention) - width // 3) if len(s) > width else 0
+    return ("…" if at else "") + _cut(s[at:], width - bool(at))
+
+def measures_table(measures:dict,          # from `score` or `evaluate`
+                   title:str|None=None,    # a heading, e.g. the corpus file
+                   top:int=12,             # rows of each accuracy-by-type table
+                  ) -> str:
+    "The measures as text for a 120-column terminal: recognition, resolution, misses, accuracy by type, the worst misses."
+    m, r = measures, measures["resolution_gold_spans"]
+    n, rec, ids = m["gold_toponyms"], m["recognition"], r["geonameid_agreement"]
+    out = [title or "Evaluation", "", f"{m['documents']:,} documents ({m['documents_failed']} failed, {m.get('documents_unreadable', 0)} "
+           f"unreadable), {n:,} gold toponyms" + (f", {m['documents_per_second']} documents/s" if m["documents_per_second"] else ""), "",
+           "Recognition: the spans the pipeline finds, against the gold spans",
+           *_columns(["a prediction counts", "precision", "recall", "F1"], [[k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}"]
+                     for k, v in (("where it overlaps", rec), ("where it is exact", rec["exact"]))], [-20, 9, 7, 6]), "",
+           "Resolution of the gold spans (recognition skipped)",
+           f"  accuracy within 161 km  {_pct(r['accuracy_161km'])}",
+           f"  median / mean error     {r['median_error_km']:,} km / {r['mean_error_km']:,} km (unanswered counted as {MAX_ERROR_KM:,} km)",
+           f"  AUC of the log error    {r['auc_log_error']} (0 is perfect)",
+           f"  same GeoNames id        {_pct(ids['share'])} ({ids['same_id']:,} of the {ids['gold_spans_with_id']:,} gold spans that have one)",
+           f"End to end (found and placed within 161 km): {_pct(m['end_to_end_accuracy_161km'])}", "",
+           f"Misses: gold spans not placed within 161 km ({sum(v['spans'] for v in m['misses'].values()):,} of {n:,})",
+           *_columns(["class", "spans", "share"], [[c, f"{v['spans']:,}", _pct(v["share"])] for c, v in m["misses"].items()], [-28, 6, 6]), "",
+           "Accuracy by the answer's confidence",
+           *_columns(["confidence", "spans", "accuracy"], [[k, f"{v['spans']:,}", _pct(v["accuracy_161km"])]
+                                                           for k, v in r["by_confidence"].items()], [-12, 6, 8]), ""]
+    for field, types in m["by_type"].items():
+        out += [f"By gold {field} ({min(top, len(types))} most frequent of {len(types)}): recall, accuracy within 161 km, misses by class",
+                *_columns([field, "spans", "recall", "accuracy", *_SHORT.values()],
+                          [[t, f"{v['spans']:,}", _pct(v["recall"]), _pct(v["accuracy_161km"]), *(f"{v['misses'][c]:,}" for c in MISS_CLASSES)]
+                           for t, v in list(types.items())[:top]], [-22, 6, 7, 8, 10, 10, 8, 7]), ""]
+    if (worst := m["worst_misses"]):
+        out += [f"Worst misses ({len(worst)} listed): placed answers, largest error first (a miss repeated in several spans once; unanswered below)",
+                *_columns(["#", "error km", "doc", "mention", "spans", "gold", "answer", "cc", "conf", "class"],
+                          [[i, f"{w['error_km']:,.0f}", w["doc"], w["text"], w["spans"], w["gold"]["name"], w["answer"]["name"],
+                            w["answer"]["country_code"], f"{w['answer']['confidence']:.2f}", _SHORT[w["miss"]]]
+                           for i, w in enumerate(worst, 1)], [2, 8, -14, -17, 5, -19, -19, -2, 4, -10]),
+                "", "  Where they are (gold -> answer: lat, lon, GeoNames id; how it was placed), and the sentence of the first span:"]
+        for i, w in enumerate(worst, 1):
+            g, a = w["gold"], w["answer"]
+            out += [f"  {i:>2}  {w['doc']} {_cut(w['text'], 20)!r}: {g['lat']:.3f}, {g['lon']:.3f} ({g['geonameid'] or 'no id'}) -> "
+                    f"{a['lat']:.3f}, {a['lon']:.3f} ({a['geonameid'] or 'no id'}, {a['method']})", f"      {_excerpt(w['sentence'], w['text'], 112)}"]
+        out.append("")
+    if (gone := m["unanswered"]):
+        out += [f"Unanswered: the mention{'s'[:len(gone) != 1]} most often left without a point ({len(gone)} listed)",
+                *_columns(["mention", "gold", "spans", "documents"], [[u["text"], u["gold_name"], u["spans"], ", ".join(u["docs"])]
+                                                                   for u in gone], [-30, -30, 5, -47])]
+    return "\n".join(out).rstrip() + "\n"
+
+# %% ../nbs/05_evaluate.ipynb #119359e2
+def plot_worst_misses(worst:list[dict],      # from `worst_misses`, or the "worst_misses" of `score`'s JSON
+                      title:str|None=None,
+                      figsize:tuple=(12, 6.2),
+                     ):
+    "A world map of the worst misses: each gold point joined by a line to its answer, numbered as in the table."
+    import matplotlib.pyplot as plt
+    from adjustText import adjust_text
+    from matplotlib.lines import Line2D
+    from syria_notes.maps import _basemap, _literal
+    fig = plt.figure(figsize=figsize, dpi=100)
+    ax = fig.add_axes([0.02, 0.07, 0.96, 0.85])
+    m = _basemap(ax, (-180, 180, -60, 80))
+    texts, xs, ys = [], [], []
+    for i, w in enumerate(worst, 1):
+        (gx, gy), (px, py) = m(w["gold"]["lon"], w["gold"]["lat"]), m(w["answer"]["lon"], w["answer"]["lat"])
+        ax.plot([gx, px], [gy, py], color="#b03a2e", lw=0.7, alpha=0.6, zorder=4)
+        ax.scatter([gx], [gy], s=28, color="#1f7a4d", edgecolor="white", lw=0.5, zorder=5)
+        ax.scatter([px], [py], s=30, color="#b03a2e", marker="x", lw=1.2, zorder=5)
+        texts += [ax.text(gx, gy, _literal(f"{i} {w['text']}"), fontsize=7, zorder=7,
+                          bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7)),
+                  ax.text(px, py, str(i), fontsize=6.5, color="#b03a2e", zorder=7)]
+        xs += [gx, px]; ys += [gy, py]
+    if texts: adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.1, 1.3), iter_lim=500, ensure_inside_axes=True,
+                          arrowprops=dict(arrowstyle="-", color="#888888", lw=0.4))
+    fig.legend(handles=[Line2D([], [], ls="", marker="o", color="#1f7a4d", label="gold point, numbered, with the mention"),
+                        Line2D([], [], ls="", marker="x", color="#b03a2e", label="the answer, with its number")],
+               loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=2, fontsize=8, frameon=False)
+    fig.suptitle(title or f"The {len(worst)} worst misses", x=0.02, ha="left", fontsize=12)
+    return fig
+
+def plot_errors(spans:dict[str, list[dict]],  # corpus name -> its `span_records`
+                figsize:tuple=(8, 4.2),
+               ):
+    "The share of gold spans placed within each distance, one curve per corpus, on a log axis with 161 km marked."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=figsize, dpi=100)
+    for name, rows in spans.items():
+        errors, n = sorted(max(0.1, s["error_km"]) for s in rows if s["error_km"] is not None), max(1, len(rows))
+        ax.step([0.1, *errors, MAX_ERROR_KM], [0, *((i + 1) / n for i in range(len(errors))), len(errors) / n], where="post",
+                label=f"{name}: {sum(s['within_161km'] for s in rows) / n:.1%} within 161 km, {1 - len(errors) / n:.1%} unanswered")
+    ax.axvline(161, color="#555555", ls="--", lw=0.8)
+    ax.text(161 * 1.12, 0.03, "161 km (100 miles)", fontsize=8, color="#555555")
+    ax.set(xscale="log", xlim=(0.1, MAX_ERROR_KM), ylim=(0, 1), xlabel="error, km (an answer at the gold's point is drawn at 0.1)",
+           ylabel="share of gold spans placed within")
+    ax.grid(alpha=0.3, which="both", lw=0.4)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_title("Error on the gold spans: the gap at the top is the share unanswered", fontsize=10, loc="left")
+    return fig

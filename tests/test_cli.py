@@ -195,6 +195,83 @@ def test_evaluate_and_resolve_a_small_corpus(cli, tmp_path, offline_env):
     assert_one_line_error(run(cli, "evaluate", tmp_path/"broken.jsonl"), 1, "line 1: not JSON")
 
 
+def seed_gold_corpus(path):
+    "Three paragraphs of a seed article with gold toponyms marked by hand: GeoNames' points and ids, GeoWebNews' types."
+    text = (ROOT/"seeds"/"000_3df7b93e844493a0.txt").read_text(encoding="utf-8")
+    def paragraph(opening): start = text.index(opening); return text[start:text.index("\n", start)]
+    def gold(doc, name, lat, lon, geonameid, kind):
+        start = doc.index(name)
+        return {"start": start, "end": start + len(name), "name": name, "lat": lat, "lon": lon, "geonameid": geonameid, "type": kind}
+    truce, rockets, kremlin = paragraph("The cease fire"), paragraph("Rami Abdel Rahman"), paragraph("Russian President Vladimir Putin speaks")
+    docs = [{"id": "truce", "text": truce, "toponyms": [gold(truce, "Syria", 35.0, 38.0, 163843, "Literal"),
+                                                        gold(truce, "Russia", 60.0, 100.0, 2017370, "Metonymic"),
+                                                        gold(truce, "Turkey", 39.0, 35.0, 298795, "Metonymic")]},
+            {"id": "rockets", "text": rockets, "toponyms": [gold(rockets, "Syrian", 35.0, 38.0, 163843, "Embedded_Non_Lit"),
+                                                            gold(rockets, "Aleppo city", 36.20124, 37.16117, 170063, "Literal"),
+                                                            gold(rockets, "Damascus", 33.5102, 36.29128, 170654, "Literal")]},
+            {"id": "kremlin", "text": kremlin, "toponyms": [gold(kremlin, "Kremlin", 55.75202, 37.61749, None, "Literal"),
+                                                            gold(kremlin, "Moscow", 55.75222, 37.61556, 524901, "Literal")]}]
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+def test_evaluate_explains_itself(cli, tmp_path, offline_env):
+    "`--format table` for a person, JSON for a script, `--by-doc` rows that add up to the corpus figures (whatever the pipeline answers)."
+    corpus = seed_gold_corpus(tmp_path/"gold.jsonl")
+    result = run(cli, "evaluate", corpus, "--format", "table", "-o", tmp_path/"table.txt", "--by-doc", tmp_path/"docs.jsonl", env=offline_env)
+    assert result.returncode == 0 and result.stdout == "", result.stderr
+    assert f"one row per document in {tmp_path/'docs.jsonl'}" in result.stderr
+    table = (tmp_path/"table.txt").read_text(encoding="utf-8")
+    assert max(map(len, table.splitlines())) <= 120, table
+    for heading in ["Recognition:", "Resolution of the gold spans", "same GeoNames id", "Misses:", "Accuracy by the answer's confidence",
+                    "By gold type (3 most frequent of 3)"]:
+        assert heading in table, heading
+    rows = [json.loads(line) for line in (tmp_path/"docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["doc"], r["gold_spans"]) for r in rows] == [("truce", 3), ("rockets", 3), ("kremlin", 2)]
+    for r in rows: assert r["predicted_exact"] <= r["predicted_overlapping"] <= r["predicted"] and r["gold_found_exact"] <= r["gold_found"]
+
+    piped = run(cli, "evaluate", corpus, "-o", tmp_path/"measures.json", "--by-doc", "-", env=offline_env)  # JSON when not a terminal
+    assert piped.returncode == 0, piped.stderr
+    measures = json.loads((tmp_path/"measures.json").read_text(encoding="utf-8"))
+    assert [json.loads(line) for line in piped.stdout.splitlines()] == rows  # the same rows, on standard output
+    total = {k: sum(r[k] for r in rows) for k in ("predicted", "predicted_overlapping", "predicted_exact", "gold_found", "gold_found_exact", "within_161km")}
+    rec, res = measures["recognition"], measures["resolution_gold_spans"]
+    assert (rec["precision"], rec["recall"]) == (round(total["predicted_overlapping"] / total["predicted"], 3), round(total["gold_found"] / 8, 3))
+    assert (rec["exact"]["precision"], rec["exact"]["recall"]) == (round(total["predicted_exact"] / total["predicted"], 3), round(total["gold_found_exact"] / 8, 3))
+    assert res["accuracy_161km"] == round(total["within_161km"] / 8, 3)
+    assert {c: sum(r["misses"][c] for r in rows) for c in measures["misses"]} == {c: v["spans"] for c, v in measures["misses"].items()}
+    assert res["geonameid_agreement"]["gold_spans_with_id"] == 7  # all but "Kremlin"
+    assert {t: v["spans"] for t, v in measures["by_type"]["type"].items()} == {"Literal": 5, "Metonymic": 2, "Embedded_Non_Lit": 1}
+    for label, v in (("where it overlaps", rec), ("where it is exact", rec["exact"])):  # the table says what the JSON says
+        assert re.search(rf"^  {label} +{v['precision']:.3f} +{v['recall']:.3f} +{v['f1']:.3f}$", table, re.M), table
+    for w in measures["worst_misses"]:
+        assert set(w) == {"doc", "start", "end", "text", "sentence", "gold", "answer", "error_km", "miss", "spans"}
+        assert re.search(rf"^ +\d+ +{w['error_km']:,.0f}  {re.escape(w['doc'][:13])}.* +{re.escape(w['text'][:12])}", table, re.M), (w, table)
+        assert w["text"] in w["sentence"]
+    for u in measures["unanswered"]:
+        assert re.search(rf"^  {re.escape(u['text'][:25])}.* +{re.escape(u['gold_name'][:25])}.* +{u['spans']}  {u['docs'][0]}", table, re.M), (u, table)
+
+    assert_one_line_error(run(cli, "evaluate", corpus, "--by-doc", "-"), 1, "--by-doc -: standard output already takes the measures")
+
+
+def test_evaluate_prints_a_table_on_a_terminal(cli, tmp_path):
+    import os, pty
+    corpus = seed_gold_corpus(tmp_path/"gold.jsonl")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([cli, "evaluate", corpus, "-q"], stdout=slave, stderr=subprocess.DEVNULL, cwd=ROOT,
+                            env={**os.environ, "SYRIA_NOTES_ONLINE": "0"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try: chunk = os.read(master, 4096)
+        except OSError: break
+        if not chunk: break
+        chunks.append(chunk)
+    os.close(master)
+    seen = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.wait(timeout=120) == 0 and "Recognition: the spans the pipeline finds" in seen and not seen.startswith("{"), seen
+
+
 def _stderr_on_a_terminal(cli, *args) -> tuple[int, str]:
     "Run the command with its standard error on a pseudo-terminal, as a person at a terminal sees it."
     import fcntl, os, pty, struct, termios

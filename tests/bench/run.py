@@ -26,9 +26,17 @@ def timed(fn):
     return result, time.perf_counter() - start
 
 
+def cpu_timed(fn) -> float:
+    "Seconds of this process's CPU time that `fn()` takes."
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
 def main():
     if sys.argv[1:] == ["corpus"]: return corpus_bench()
     if sys.argv[1:] == ["robustness"]: return robustness_bench()
+    if sys.argv[1:] == ["models"]: return models_bench()
     print("== core: loading the spaCy pipeline (fresh process each)")
     code = "import time; t=time.perf_counter(); from syria_notes.core import load_nlp; load_nlp(); {}"
     cold = subprocess.run([sys.executable, "-c", code.format("print(time.perf_counter()-t)")],
@@ -51,6 +59,7 @@ def main():
     admin_layer_bench()
     transliteration_bench()
     places_bench(nlp)
+    models_bench()
     robustness_bench()
     corpus_bench()
 
@@ -111,10 +120,10 @@ def corpus_bench():
 def places_bench(bare_nlp):
     "Evaluation figures, and the pipeline's speed beside bare spaCy on the same texts in the same run."
     import resource
-    from syria_notes.evaluate import misses, read_corpus, run_corpus, score
+    from syria_notes.evaluate import read_corpus, run_corpus, score
     from syria_notes.places import places_nlp
     nlp = places_nlp()
-    print("== places: speed and accuracy (syria-notes evaluate gives the same measures)")
+    print("== places: speed and accuracy (syria-notes evaluate gives the same measures; --format table the whole breakdown)")
     for name in ["geowebnews.jsonl", "trnews.jsonl"]:
         docs = read_corpus(BENCH/name)
         texts = [d["text"] for d in docs]
@@ -122,16 +131,71 @@ def places_bench(bare_nlp):
         _, full = timed(lambda: list(nlp.pipe(texts, batch_size=32)))
         results, _ = timed(lambda: run_corpus(docs, nlp, progress=False))
         m = score(docs, results)
-        r = m["resolution_gold_spans"]
-        print(f"{name}: recognition P {m['recognition']['precision']} R {m['recognition']['recall']} F1 {m['recognition']['f1']}; "
-              f"resolution on gold spans: {r['accuracy_161km']:.1%} within 161 km, median {r['median_error_km']} km, "
-              f"AUC {r['auc_log_error']}; end to end {m['end_to_end_accuracy_161km']:.1%}")
-        classes = misses(docs, results)
-        print("  misses (share of gold spans): " + "; ".join(f"{c} {v['share']:.1%} ({v['spans']})" for c, v in classes.items())
+        r, rec, ids = m["resolution_gold_spans"], m["recognition"], m["resolution_gold_spans"]["geonameid_agreement"]
+        print(f"{name}: recognition P/R/F1 by overlap {rec['precision']}/{rec['recall']}/{rec['f1']}, exact span "
+              f"{rec['exact']['precision']}/{rec['exact']['recall']}/{rec['exact']['f1']}; resolution on gold spans: "
+              f"{r['accuracy_161km']:.1%} within 161 km, median {r['median_error_km']} km, AUC {r['auc_log_error']}, "
+              f"same GeoNames id {ids['share']:.1%} of {ids['gold_spans_with_id']}; end to end {m['end_to_end_accuracy_161km']:.1%}")
+        print("  misses (share of gold spans): " + "; ".join(f"{c} {v['share']:.1%} ({v['spans']})" for c, v in m["misses"].items())
               + " (targets of #15: right entity, distant point < 3%; unanswered < 8%)")
+        for field, types in m["by_type"].items():
+            print(f"  within 161 km by {field}: " + "; ".join(f"{t} {v['accuracy_161km']:.1%} of {v['spans']}" for t, v in list(types.items())[:6]))
+        print("  worst misses: " + "; ".join(f"{w['text']!r} -> {w['answer']['name']}, {w['answer']['country_code']} ({w['error_km']:,.0f} km)"
+                                             for w in m["worst_misses"][:4]))
         print(f"  speed: bare spaCy ({', '.join(bare_nlp.pipe_names)}) {len(docs) / bare:.1f} docs/s; places pipeline "
               f"({', '.join(nlp.pipe_names)}) {len(docs) / full:.1f} docs/s: {bare / full:.2f}x of bare spaCy (target >= 0.8x)")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def models_bench():
+    """The spaCy pipeline (#16 item 6): `sm` against `md` on both corpora in one run: recognition, gold-span accuracy,
+    end to end, and the speed of bare spaCy and of the places pipeline on the same texts. A model that is not
+    installed is said and skipped (`make bench` installs md from requirements/models.txt)."""
+    import importlib.util
+    from syria_notes.core import INSTALL, MODELS, find_model, load_nlp
+    from syria_notes.evaluate import read_corpus, run_corpus, score
+    from syria_notes.places import places_nlp
+    print("== models: sm against md (SYRIA_NOTES_MODEL=sm|md), the same texts in this run; speed in documents per "
+          "second of this process's CPU time (others' jobs on the machine do not count), best of 3 passes")
+    found = {}
+    for short in MODELS:
+        where = find_model(short)
+        if where: found[short] = where
+        else: print(f"{short} ({MODELS[short][0]}): not installed, not measured; install it with `{INSTALL[short]}`")
+    corpora = {name: read_corpus(BENCH/name) for name in ["geowebnews.jsonl", "trnews.jsonl"]}
+    rows, about = [], []
+    for short, where in found.items():
+        folder = Path(where) if Path(where).is_dir() else Path(importlib.util.find_spec(where).submodule_search_locations[0])
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+        # resident memory from /proc (ru_maxrss would start from this big process's, which a child inherits through fork)
+        load, grown = map(float, run_python(
+            "import os, time, spacy; rss = lambda: int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE'); "
+            f"m = rss(); t = time.perf_counter(); spacy.load({where!r}); print(time.perf_counter() - t, (rss() - m) / 1e6)").split())
+        bare, nlp = load_nlp(where), places_nlp(where)
+        package = folder.parent.name if folder.name == "_model" else where
+        about.append(f"{short}: {nlp.meta['lang']}_{nlp.meta['name']} {nlp.meta['version']} from {package}, {size:.0f} MB on disk, "
+                     f"spacy.load {load:.2f} s and {grown:.0f} MB of memory in a fresh process")
+        for name, docs in corpora.items():
+            texts = [d["text"] for d in docs]
+            list(bare.pipe(texts[:5])); list(nlp.pipe(texts[:5]))  # warm up
+            bare_s, full_s = [], []
+            for _ in range(3):  # interleaved, so that a busy moment of the machine hits both
+                bare_s.append(cpu_timed(lambda: list(bare.pipe(texts, batch_size=32))))
+                full_s.append(cpu_timed(lambda: list(nlp.pipe(texts, batch_size=32))))
+            m = score(docs, run_corpus(docs, nlp, progress=False))
+            rec = m["recognition"]
+            rows.append((short, name, rec["precision"], rec["recall"], rec["f1"], m["resolution_gold_spans"]["accuracy_161km"],
+                         m["end_to_end_accuracy_161km"], len(docs) / min(bare_s), len(docs) / min(full_s)))
+    print("\n".join(about))
+    print(f"{'model':<6}{'corpus':<18}{'P':>6}{'R':>7}{'F1':>7}{'gold 161km':>12}{'end to end':>12}{'bare d/s':>10}{'places d/s':>12}")
+    for short, name, p, r, f1, acc, e2e, bare_rate, full_rate in rows:
+        print(f"{short:<6}{name:<18}{p:>6.3f}{r:>7.3f}{f1:>7.3f}{acc:>12.1%}{e2e:>12.1%}{bare_rate:>10.1f}{full_rate:>12.1f}")
+    by = {(row[0], row[1]): row for row in rows}
+    for name in corpora:
+        if ("sm", name) in by and ("md", name) in by:
+            sm, md = by["sm", name], by["md", name]
+            print(f"md against sm on {name}: F1 {md[4] - sm[4]:+.3f}, end to end {md[6] - sm[6]:+.1%}, "
+                  f"places pipeline speed {md[8] / sm[8]:.2f}x")
 
 
 def run_python(code: str) -> str:
