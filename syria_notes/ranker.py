@@ -65,11 +65,11 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
             else None for f, cs in zip(firsts, cands)]
     countries = Counter(f.country_code for f in sure if f is not None and f.country_code)
     divisions = Counter((f.country_code, f.admin1) for f in firsts if f is not None and f.feature in ("city", "admin1") and f.admin1)
-    points = Counter((f.lat, f.lon) for f in firsts if f is not None and f.feature in ("city", "admin1"))
+    points = Counter((f.lat, f.lon) for f in sure if f is not None and f.feature in ("city", "admin1"))  # unambiguous ones
     home = None
     if points:  # the place the document names most (the first named, of equals)
         top = points.most_common(1)[0][0]
-        home = next(f for f in firsts if f is not None and (f.lat, f.lon) == top)
+        home = next(f for f in sure if f is not None and (f.lat, f.lon) == top)
         for k, (m, cs) in enumerate(zip(mentions, cands)):
             if m.noun is None and all(c.match in FUZZY for c in cs):  # a name the gazetteer does not know
                 cands[k] = cs + [dataclasses.replace(home, match="home", score=0.0)]
