@@ -16,7 +16,7 @@ __all__ = ['PREFERRED_MODEL', 'PACKAGED_MODEL', 'ENV_MODEL', 'ENV_CACHE', 'ENV_O
            'SyriaNotesError', 'InputError', 'ModelError', 'OfflineError', 'NotAvailableError', 'default_model',
            'find_model', 'resolve_model', 'parse_flag', 'Settings', 'get_settings', 'cache_dir', 'decode',
            'decode_text', 'human_size', 'read_bytes', 'read_text', 'atomic_path', 'atomic_write', 'BudgetExceeded',
-           'Failure', 'one_line', 'time_budget', 'progress', 'load_nlp']
+           'Failure', 'one_line', 'time_budget', 'progress', 'require_model', 'load_nlp']
 
 # %% ../nbs/00_core.ipynb #4a40ddf3
 class SyriaNotesError(Exception):
@@ -310,6 +310,14 @@ def _not_installed(name:str) -> ModelError:
                           f"or set {ENV_MODEL}")
     return ModelError(f"spaCy pipeline {name!r} ({MODELS[short][0]}) is not installed: install it with "
                       f"`{INSTALL[short]}`, or set {ENV_MODEL}=sm")
+
+def require_model(model:str|None=None, # pipeline: 'sm', 'md', a name or a path; defaults to `get_settings().model`
+                 ) -> str:
+    "What `spacy.load` will be given for `model`, checked to be installed without loading it (else the `ModelError` saying how)."
+    asked = model or get_settings().model
+    name = resolve_model(asked)
+    if Path(name).exists() or (name.isidentifier() and _is_installed(name)): return name
+    raise _not_installed(asked)
 
 def load_nlp(model:str|None=None, # pipeline: 'sm', 'md', a name or a path; defaults to `get_settings().model`
             ) -> "spacy.language.Language":

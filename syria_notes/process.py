@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .articles import Article, read_article
-from .core import InputError, progress
+from .core import InputError, progress, require_model
 from .inputs import DEFAULT_BUDGET, Document, Stage, work_through
 from .places import Place, joined_text, places_nlp, to_source
 
@@ -87,6 +87,7 @@ def process(items,                           # `Document`s and `Failure`s: `open
            ):
     "Yield `(document, result)` for each document done, a `Failure` for each that is not, in input order."
     if work not in WORKS: raise ValueError(f"work is one of {', '.join(WORKS)}")
+    require_model()  # a pipeline that is not installed is the run's one error, not every document's
     if total is None and hasattr(items, "__len__"): total = len(items)
     done = work_through(items, WORKS[work], budget, batch) if workers <= 1 else _in_processes(items, work, budget, batch, workers)
     with progress(total=total, desc=work, quiet=quiet) as bar:
