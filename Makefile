@@ -23,7 +23,9 @@ PYTEST_ARGS ?=
 # Debian's chromium, which Playwright drives in the browser tests (Playwright's own download does not work here).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-LOCK_OPTS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+# Extras stay in the pins (smart-open[http]==...): with them stripped, pip's hash-checking mode takes weasel's
+# 'smart-open[http]>=5.2.1' for an unpinned requirement as soon as PyPI has a newer smart-open than the pin.
+LOCK_OPTS := --quiet --generate-hashes --allow-unsafe --no-emit-index-url \
              --no-emit-find-links --no-emit-trusted-host
 
 .PHONY: help install models train browser test check-sync nbtest pytest readme docs bench report lock clean
