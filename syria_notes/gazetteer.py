@@ -616,7 +616,7 @@ class Gazetteer:
         self.path = Path(path) if path else cache_dir()/"gazetteer"/"index.sqlite"
         self.packaged, self.build, self.progress = packaged, build, progress
         self.additions_dir = self.path.parent/"additions"
-        self._local = threading.local()
+        self._local, self._answers = threading.local(), {}
         if build: self.ensure(progress)
 
     def additions(self) -> list[Path]:
@@ -646,7 +646,7 @@ class Gazetteer:
             if why is None and not force: return False
             if why not in (None, "missing"): (progress or _tell)(f"the index at {self.path} is {why}; rebuilding")
             build_index(self.path, self.additions(), progress, self.packaged)
-        self._local = threading.local()
+        self._local, self._answers = threading.local(), {}
         return True
 
     @property
@@ -663,7 +663,7 @@ class Gazetteer:
         for attempt in range(2):
             try: return read(*args)
             except sqlite3.DatabaseError as e: error = e
-            self._local = threading.local()  # this connection is unusable
+            self._local, self._answers = threading.local(), {}  # this connection is unusable
             with _build_lock(self.path.parent):  # not while another process replaces the file
                 found = index_problem(self.path, thorough=True)
                 if found is None: continue  # the file at the path is whole (replaced since it was opened): again
@@ -677,7 +677,12 @@ class Gazetteer:
                limit:int=10,
               ) -> list[Candidate]:
         "Ranked candidates for `query`: exact, accent- and case-insensitive, article-free, then transliteration-tolerant."
-        return self._reading(self._lookup, query, country_codes, limit)
+        key = (query, tuple(country_codes) if isinstance(country_codes, list) else country_codes, limit)
+        if (known := self._answers.get(key)) is None:  # a name recurs, within a document and across them: asked once
+            known = self._reading(self._lookup, query, country_codes, limit)
+            if len(self._answers) >= 200_000: self._answers.clear()
+            self._answers[key] = known
+        return list(known)
 
     def _lookup(self, query, country_codes, limit) -> list[Candidate]:
         key = name_key(query)
