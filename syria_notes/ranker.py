@@ -65,7 +65,9 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
             else None for f, cs in zip(firsts, cands)]
     countries = Counter(f.country_code for f in sure if f is not None and f.country_code)
     divisions = Counter((f.country_code, f.admin1) for f in firsts if f is not None and f.feature in ("city", "admin1") and f.admin1)
-    points = Counter((f.lat, f.lon) for f in sure if f is not None and f.feature in ("city", "admin1"))  # unambiguous ones
+    # home: the unambiguous city named most (streets and buildings are in a city), else the division named most
+    points = (Counter((f.lat, f.lon) for f in sure if f is not None and f.feature == "city") or
+              Counter((f.lat, f.lon) for f in sure if f is not None and f.feature == "admin1"))
     home = None
     if points:  # the place the document names most (the first named, of equals)
         top = points.most_common(1)[0][0]
