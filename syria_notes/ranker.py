@@ -42,7 +42,7 @@ class Context:
     text:str
     labels:list[str]            # the model's entity label over each mention ("" when none)
     focus:str|None              # the country the document's confident places most share
-    home:Candidate|None         # the confident place the document names most
+    home:Candidate|None         # the unambiguous city the document names most (else division)
     keys:Counter                # how many mentions go by each name key
 
 def _first(m:Mention, cs:list[Candidate]) -> Candidate|None:
