@@ -18,13 +18,13 @@ from .core import InputError, SyriaNotesError, cache_dir
 from .names import fold, key_consonants, translit_keys
 
 # %% auto #0
-__all__ = ['ARTICLES', 'ADMIN_WORDS', 'ARABIC_ARTICLES', 'REGIONS', 'REGION_ADJECTIVES', 'CONTINENT_ADJECTIVES',
-           'ADMIN1_ABBREVIATIONS', 'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES', 'GEONAMES_LICENCE',
-           'BUILD_VERSION', 'LAYER_COLUMNS', 'GEONAMES_PACKAGES', 'SCHEMA', 'QUALITY', 'FUZZY', 'FEATURE_CLASSES',
-           'FEATURE_CODES', 'MATCH_SCORE', 'FEATURE_PRIOR', 'ADMIN_FEATURES', 'ADMIN_NAMES', 'name_key',
-           'strip_article', 'article_variants', 'source_versions', 'layer_files', 'read_layer', 'layer_notes',
-           'credits_geonames', 'point_agreement', 'build_index', 'signature', 'read_addition', 'check_addition',
-           'index_problem', 'Candidate', 'Gazetteer', 'default_gazetteer', 'OfflineGeocoder']
+__all__ = ['ARTICLES', 'ADMIN_WORDS', 'ARABIC_ARTICLES', 'ARABIC_GENERICS', 'REGIONS', 'REGION_ADJECTIVES',
+           'CONTINENT_ADJECTIVES', 'ADMIN1_ABBREVIATIONS', 'COMMON_COUNTRY_NAMES', 'EXTRA_DEMONYMS', 'CONTINENT_NAMES',
+           'GEONAMES_LICENCE', 'BUILD_VERSION', 'LAYER_COLUMNS', 'GEONAMES_PACKAGES', 'SCHEMA', 'QUALITY', 'FUZZY',
+           'FEATURE_CLASSES', 'FEATURE_CODES', 'MATCH_SCORE', 'FEATURE_PRIOR', 'ADMIN_FEATURES', 'ADMIN_NAMES',
+           'name_key', 'strip_article', 'arabic_variants', 'source_versions', 'layer_files', 'read_layer',
+           'layer_notes', 'credits_geonames', 'point_agreement', 'build_index', 'signature', 'read_addition',
+           'check_addition', 'index_problem', 'Candidate', 'Gazetteer', 'default_gazetteer', 'OfflineGeocoder']
 
 # %% ../nbs/02_gazetteer.ipynb #8cfc4390
 ARTICLES = ("the", "al", "el", "ad", "ar", "as", "at", "az", "ash", "an", "ed", "es", "et", "ez")
@@ -41,13 +41,20 @@ def strip_article(key:str) -> str:
     return rest if first in ARTICLES and rest else key
 
 ARABIC_ARTICLES = ARTICLES[1:]  # al-, el- and the forms before a sun letter (ad-, ar-, as-, ash-, ...)
+# the generic words of Arabic place names, each as English-language news and GeoNames romanise it: a hill (Tel Abyad,
+# Tall Abyad), a monastery (Deir ez-Zor, Dayr az Zawr), a mountain, a village, a spring, a valley, a castle, a house, a ruin
+ARABIC_GENERICS = [("tel", "tell", "tall", "tal"), ("deir", "dayr", "dair", "der"), ("jabal", "jebel", "jabel", "jbel"),
+                   ("kafr", "kfar", "kefr", "kafar"), ("ain", "ayn", "ein"), ("wadi", "ouadi"), ("qasr", "kasr"),
+                   ("bayt", "beit", "beyt"), ("khirbet", "khirbat")]
+_GENERIC = {w: group for group in ARABIC_GENERICS for w in group}
 
-def article_variants(key:str) -> list[str]:
-    "The key with each article inside it written in the other forms: 'ras al ain' -> 'ras el ain', 'ras ad ain', ... (two at most)."
+def arabic_variants(key:str) -> list[str]:
+    "The key with its articles and generic words in their other romanisations: 'tel abyad' -> 'tall abyad', ...; 'ras al ain' -> 'ras el ayn', ... (two words at most)."
     words = key.split()
-    at = [i for i, w in enumerate(words) if w in ARABIC_ARTICLES and 0 < i < len(words) - 1][:2]
+    options = [_GENERIC.get(w) or (ARABIC_ARTICLES if w in ARABIC_ARTICLES and 0 < i < len(words) - 1 else None) for i, w in enumerate(words)]
     variants = [words]
-    for i in at: variants = [v[:i] + [a] + v[i + 1:] for v in variants for a in ARABIC_ARTICLES]
+    for i in [i for i, o in enumerate(options) if o and len(words) > 1][:2]:
+        variants = [v[:i] + [a] + v[i + 1:] for v in variants for a in options[i]]
     return [" ".join(v) for v in variants if v != words]
 
 # %% ../nbs/02_gazetteer.ipynb #c9baff6e
@@ -698,7 +705,7 @@ class Gazetteer:
             where = f" AND p.country_code IN ({','.join('?' * len(country_codes))})"
             args = [c.upper() for c in country_codes]
         found = self._fetch(keys, where, args, key if admin_hint else None)
-        if not found and (variants := article_variants(base)):  # "Ras al-Ain" is GeoNames' "Ras el Ain"
+        if not found and (variants := arabic_variants(base)):  # "Ras al-Ain" is GeoNames' "Ras el Ain"
             found = self._fetch(dict.fromkeys(variants, QUALITY["article"]), where, args)
         if not found:  # transliteration-tolerant: the spelling key, then the sound key (`syria_notes.names`)
             spelling, sound = translit_keys(" ".join(fold(query).split()[:-1]) if admin_hint else query)

@@ -38,7 +38,9 @@ _BACK, _VOWELS = re.compile(r"[aeiou]*[ou](?![aeiou])"), re.compile(r"[aeiou]+")
 def frame(name:str) -> str:
     "The name's consonants in order, each run of vowels one slot: `o` when it ends in o or u, `a` otherwise."
     s = fold(name)
-    if " " in s: s = " ".join(w for w in s.split() if w not in ARTICLES) or s
+    if " " in s:  # the articles go; a name of articles alone keeps its last word, as a one-word name would
+        words = s.split()
+        s = " ".join(w for w in words if w not in ARTICLES) or words[-1]
     s = _SPELLING.sub(lambda m: SPELLINGS[m.group()], s)
     s = _FINAL_H.sub("", _NISBA.sub("i", _SUN.sub("", s))).replace(" ", "")
     s = _DOUBLE.sub(r"\1", _GLIDE_W.sub("w", _GLIDE_Y.sub("y", s)))

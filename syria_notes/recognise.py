@@ -149,7 +149,9 @@ _GEO_ADJ = (r"(?:(?:northern|southern|eastern|western|central|north|south|east|w
 # a spatial noun or a people's ("the city of X", "north of X", "residents of X"), or a person's home ("James Kitchens, 59, of Edmonton")
 _SPATIAL_OF = (r"(?:cit(?:y|ies)|towns?|villages?|capital|port|provinces?|regions?|states?|county|district|islands?|suburbs?|"
                r"outskirts|streets|north|south|east|west|northeast|northwest|southeast|southwest|heart|center|centre|"
-               r"people|residents|citizens|inhabitants|natives|mayor|(?<=,\s)|(?<=,\s\d\d,\s))\s*of")
+               r"people|residents|citizens|inhabitants|natives|mayor|"
+               r"sieges?|battles?|liberation|encirclement|shelling|bombardment|"  # the military geography of news: "the siege of X"
+               r"(?<=,\s)|(?<=,\s\d\d,\s))\s*of")
 _NAME = r"(?<![\w’'-])(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z0-9][\w’'-]*+(?:\s+(?:(?:al|el|ad|ar|as|at|az|ash|an|ed|es|et|ez)-)?[A-Z][\w’'-]*+){0,5}"
 LOCATIVE_CONTEXT = re.compile(rf"(?<![\w-])(?P<prep>(?i:{LOCATIVE})|{_SPATIAL_OF})\s+(?:the\s+)?{_GEO_ADJ}*(?P<name>{_NAME})")
 APPOSITIVE_PLACE = re.compile(r",\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:city|town|village|capital|port|province|region|"
