@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 from .core import Failure, InputError
 from .inputs import DEFAULT_BUDGET, Document, open_inputs, work_through
-from .places import Mention, Place, _km, places_nlp
+from .places import Mention, Place, places_nlp
+from .ranker import km as _km
 
 # %% auto #0
 __all__ = ['MAX_ERROR_KM', 'MISS_CLASSES', 'TYPE_FIELDS', 'ANSWER_FIELDS', 'read_corpus', 'gold_mentions', 'miss_class',

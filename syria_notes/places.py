@@ -45,7 +45,6 @@ class Place:
 SUBPLACE_RADIUS_KM = {"place": 150, "neighborhood": 25, "neighbourhood": 25, "district": 40, "quarter": 25, "suburb": 40, "square": 25,
                       "street": 25, "mosque": 25, "church": 25, "cathedral": 25, "citadel": 25, "market": 25, "hilltop": 60,
                       "hill": 60, "village": 80, "town": 80, "camp": 80, "airport": 80, "airbase": 80, "air base": 80}
-_km = km  # the name other modules import
 
 def _softmax_top(scores:list[float]) -> float:
     if not scores: return 0.0
@@ -63,6 +62,7 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
     ctx = document_context(mentions, doc, gazetteer, text)
     sentence_starts = [sent.start_char for sent in sentences]
     places, rankings, chosen = [], [], []
+    nouns = [m.noun for m in mentions]  # the kind of sub-place each is, as the resolver reads it (the mentions stay as given)
     for i, m in enumerate(mentions):
         k = bisect.bisect_right(sentence_starts, m.start) - 1
         place = Place(doc_id, m.start, m.end, m.text, sentences[k].text if k >= 0 else "", m.label)
@@ -70,13 +70,13 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
         parent = _parent(m, i, ctx, gazetteer) if m.noun else None
         if parent is None and (not ranked or ranked[0][1].match in (*FUZZY, "home")):
             parent = _named_within(m, ctx, gazetteer)  # "the Old City of Damascus": a part of a place it names
-            if parent is not None: m.noun = "place"
+            if parent is not None: nouns[i] = "place"
         if parent is not None:  # a sub-place: one of its namesakes inside the place it is said to be in, else that place
-            radius = SUBPLACE_RADIUS_KM.get(m.noun, 100)
+            radius = SUBPLACE_RADIUS_KM.get(nouns[i], 100)
             ranked = [(s, c) for s, c in ranked if c.match != "home" and c.match not in FUZZY and km(c, parent) <= radius]
             if not ranked:
                 place.name, place.lat, place.lon = m.query, parent.lat, parent.lon
-                place.country_code, place.feature, place.method, place.parent = parent.country_code, m.noun, "containment", parent.name
+                place.country_code, place.feature, place.method, place.parent = parent.country_code, nouns[i], "containment", parent.name
                 place.confidence = 0.5
         elif m.noun:
             ranked = [(s, c) for s, c in ranked if c.match not in FUZZY]  # a sub-place is not guessed from a spelling
@@ -86,11 +86,11 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
             place.geonameid, place.feature, place.method = best.geonameid, best.feature, "gazetteer"
             place.confidence = round(confidence * (0.5 if best.match in FUZZY else 1.0), 3)
             if best.match == "home":  # a name the gazetteer does not know, placed where the story is
-                place.name, place.feature, place.method, place.parent = m.query, m.noun, "home", best.name
+                place.name, place.feature, place.method, place.parent = m.query, nouns[i], "home", best.name
                 place.geonameid, place.confidence = None, round(min(0.5, confidence * 0.5), 3)
         places.append(place); rankings.append(ranked); chosen.append(ranked[0][1] if ranked and place.method == "gazetteer" else None)
-    held = _contained(places, mentions, rankings, chosen, text)
-    return _one_sense(places, mentions, text, held)
+    held = _contained(places, mentions, nouns, rankings, chosen, text)
+    return _one_sense(places, mentions, nouns, text, held)
 
 _OF_IN = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:(?:central|northern|southern|eastern|western|old|rebel-held|besieged)\s+)?")
 PARENT_KM = {"city": 50, "admin2": 150, "admin1": 400}  # how far from its point a place 'in' it may lie
@@ -101,13 +101,13 @@ def _inside(c, parent:Candidate) -> bool:
     if parent.feature == "admin1" and parent.admin1: return (c.country_code, c.admin1) == (parent.country_code, parent.admin1)
     return parent.feature in PARENT_KM and km(c, parent) <= PARENT_KM[parent.feature]
 
-def _contained(places:list[Place], mentions:list[Mention], rankings:list, chosen:list, text:str) -> set[int]:
+def _contained(places:list[Place], mentions:list[Mention], nouns:list, rankings:list, chosen:list, text:str) -> set[int]:
     "'X of Y', 'X in Y' with Y a place the document names: X is read inside Y, else placed at Y (containment), never at a far namesake."
     at, held = {m.start: k for k, m in enumerate(mentions)}, set()
     for i, (p, m, ranked) in enumerate(zip(places, mentions, rankings)):
         g = _OF_IN.match(text, m.end)
         k = at.get(g.end()) if g else None
-        if k is None or m.noun or m.label == "NORP" or p.feature in ("country", "continent", "region"): continue
+        if k is None or nouns[i] or m.label == "NORP" or p.feature in ("country", "continent", "region"): continue
         parent = chosen[k]
         if parent is None or parent.feature not in (*PARENT_KM, "country"): continue
         held.add(i)
@@ -128,30 +128,30 @@ def _named_within(m:Mention, ctx:Context, gazetteer) -> Candidate|None:
     "The place a name the gazetteer does not know names as its own ('Old City of Damascus' -> Damascus), read in the document's context."
     g = _OF_PLACE.match(m.query)
     if not g: return None
-    found = [c for c in gazetteer.lookup(g["place"], limit=5) if c.match not in FUZZY and c.feature in ("city", "admin1", "admin2", "country")]
+    return _in_context([c for c in gazetteer.lookup(g["place"], limit=5) if c.feature in ("city", "admin1", "admin2", "country")], ctx)
+
+def _in_context(found:list[Candidate], ctx:Context) -> Candidate|None:
+    "Of a name's readings, the one the document names elsewhere, else one in its focus country, else the gazetteer's first (never a spelling)."
     named = {(f.lat, f.lon) for f in ctx.firsts if f is not None}
-    return min(found, key=lambda c: ((c.lat, c.lon) not in named, c.country_code != ctx.focus, -c.population), default=None)
+    return min((c for c in found if c.match not in FUZZY), key=lambda c: ((c.lat, c.lon) not in named, c.country_code != ctx.focus), default=None)
 
 def _parent(m:Mention, i:int, ctx:Context, gazetteer) -> Candidate|None:
     "Where a sub-place is: the place its phrase names ('of central Aleppo') read in the document's context, else the nearest city named in its sentence."
-    if m.parent:
-        found = [c for c in gazetteer.lookup(m.parent, limit=5) if c.feature in ("city", "admin1", "country") and c.match not in FUZZY]
-        named = {(f.lat, f.lon) for f in ctx.firsts if f is not None}  # the parent as the document names it elsewhere
-        for c in sorted(found, key=lambda c: ((c.lat, c.lon) not in named, c.country_code != ctx.focus)):
-            return c
+    if m.parent and (c := _in_context([c for c in gazetteer.lookup(m.parent, limit=5) if c.feature in ("city", "admin1", "country")], ctx)):
+        return c
     near = [(abs(j - i), j) for j, f in enumerate(ctx.firsts) if f is not None and j != i and f.feature == "city"
             and abs(ctx.mentions[j].start - m.start) < 250]
     return ctx.firsts[min(near)[1]] if near else None
 
-def _one_sense(places:list[Place], mentions:list[Mention], text:str, held:set[int]=frozenset()) -> list[Place]:
+def _one_sense(places:list[Place], mentions:list[Mention], nouns:list, text:str, held:set[int]=frozenset()) -> list[Place]:
     "One sense per document: a name read with most confidence gives its place to its other mentions, unless one is qualified ('Paris, Texas')."
     best = {}
-    for p, m in zip(places, mentions):
-        if m.noun is None and p.lat is not None and p.method == "gazetteer":
+    for p, m, noun in zip(places, mentions, nouns):
+        if noun is None and p.lat is not None and p.method == "gazetteer":
             key = name_key(m.query)
             if key not in best or p.confidence > best[key].confidence: best[key] = p
     for i, (p, m) in enumerate(zip(places, mentions)):
-        b = best.get(name_key(m.query)) if m.noun is None and i not in held else None  # not one read inside its parent
+        b = best.get(name_key(m.query)) if nouns[i] is None and i not in held else None  # not one read inside its parent
         if b is None or b is p or (p.lat, p.lon) == (b.lat, b.lon) or _QUALIFIED.match(text, m.end): continue
         if p.lat is not None and p.confidence >= b.confidence: continue
         p.name, p.lat, p.lon, p.country_code, p.geonameid, p.feature = b.name, b.lat, b.lon, b.country_code, b.geonameid, b.feature

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc
 
-from .gazetteer import ADMIN_WORDS, FUZZY, Candidate, name_key
+from .gazetteer import ADMIN_WORDS, FUZZY, Candidate, _km, name_key
 from .recognise import Mention
 
 # %% auto #0
@@ -24,10 +24,8 @@ __all__ = ['CANDIDATES', 'KINDS', 'WATER', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEF
 
 # %% ../nbs/03c_ranker.ipynb #2af29be9
 def km(a, b) -> float:
-    "Great-circle distance in km (haversine: fast, and within 0.5% of the geodesic)."
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(h)))
+    "Great-circle distance in km between two things with a `lat` and `lon` (the gazetteer's haversine)."
+    return _km((a.lat, a.lon), (b.lat, b.lon))
 
 CANDIDATES = 15  # candidates per mention the ranker sees
 
