@@ -447,7 +447,7 @@ PARENT = re.compile(rf"^(?:\s*,\s*(?:{_WHERE}\s+)?|\s+{_WHERE}\s+)(?:the\s+)?"
                     r"(?:(?:central|northern|southern|eastern|western|old|rebel-held|besieged|city of|town of|village of|"
                     r"province of|old city of|northern city of|southern city of)\s+)*(?P<parent>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 
-def _not_a_place_name(doc:Doc, m:re.Match, name:str) -> bool:
+def _not_a_place_name(doc:Doc, m:re.Match, name:str, look) -> bool:
     "Is a name and a place noun no place: a time ('the second quarter'), part of a longer name ('Money Market Division'), a kind ('the Asian market')?"
     noun, text = m["noun"].lower(), m.string
     words = [w.lower() for w in re.findall(r"\w+", name)]
@@ -462,6 +462,11 @@ def _not_a_place_name(doc:Doc, m:re.Match, name:str) -> bool:
     if not span: return False
     if len(span) == 1 and span[0].is_stop and not span[0].like_num: return True  # "Whilst market volatility"
     # a relational adjective names a kind, not a place: "the Asian market" (an economy), "Evangelical Church" (a denomination)
+    # Said to be in a known place ("the Qaterji neighborhood of Aleppo", which the model calls NORP), only a people's adjective
+    # the gazetteer knows is one
+    parent = PARENT.match(text[m.end():m.end() + 80])
+    if parent and _exact(look(parent["parent"])) is not None:
+        return all(t.ent_type_ == "NORP" and any(c.match == "demonym" for c in look(t.text)[:3]) for t in span)
     return all(t.ent_type_ == "NORP" or (t.tag_ == "JJ" and re.search(r"(?:an|ic|ical|ist|ish|ese|i)$", t.lower_)) for t in span)
 
 def _subplaces(doc:Doc, text:str, look) -> list[Mention]:
@@ -472,7 +477,7 @@ def _subplaces(doc:Doc, text:str, look) -> list[Mention]:
             if rx is SUBPLACE_AFTER and re.search(r"[A-Z][\w’'-]*\s+$", text[max(0, m.start() - 40):m.start()]):
                 continue  # "the Karm al-Beik region of Aleppo": the name is before the noun, Aleppo is its parent
             name = re.sub(r"^(?:The|the)\s+", "", m["name"])
-            if name.lower() in ("the", "a", "an") or not re.search(r"[A-Za-z0-9]", name) or _not_a_place_name(doc, m, name): continue
+            if name.lower() in ("the", "a", "an") or not re.search(r"[A-Za-z0-9]", name) or _not_a_place_name(doc, m, name, look): continue
             ns = m.start("name") + m["name"].index(name)
             start, end = (ns, m.end("noun")) if rx is SUBPLACE_BEFORE else (ns, m.end("name"))
             parent = PARENT.match(text[m.end():m.end() + 80])
