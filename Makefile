@@ -38,7 +38,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # The lock holds every package with its sha256 (the spaCy model included); the project itself goes in editable.
+# pip itself first, at the lock's own pin: the pip of a new venv (23.x) fails on a package asked for with
+# and without an extra (lxml and lxml[html_clean]).
 $(STAMP): $(BIN)/python requirements/dev.txt settings.ini setup.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+	  -r <(sed -n '/^pip==/,/^    #/p' requirements/dev.txt)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
