@@ -196,6 +196,7 @@ def places_nlp(model:str|None=None, # spaCy pipeline; defaults to `get_settings(
         if name not in _places_nlp:
             from syria_notes.core import load_nlp
             load_nlp(name)  # the clear error if the model is missing
+            default_gazetteer()  # opened (built on first use) now, not inside the first document's time budget
             nlp = spacy.load(name, exclude=["lemmatizer"])
             nlp.add_pipe("place_recognizer")
             nlp.add_pipe("place_resolver")

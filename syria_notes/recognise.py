@@ -14,9 +14,9 @@ from .gazetteer import FUZZY, Candidate, _km
 # %% auto #0
 __all__ = ['PLACE_LABELS', 'NOT_PLACE_LABELS', 'RELABEL', 'NOT_NAMES', 'PLACE_FEATURES', 'EXACT', 'LANGUAGES', 'GENERIC',
            'DATE_WORDS', 'ORDINALS', 'GEO_NOUNS', 'ACRONYM', 'ORG_HEADS', 'LOCATIVE', 'NEAR_ONLY', 'LOCATIVE_CONTEXT',
-           'APPOSITIVE_PLACE', 'GROUND_VERBS', 'STATE_BODIES', 'STATE_BODY', 'GOVERNMENT_LEVELS', 'DATELINE',
-           'QUALIFIED', 'SUBPLACE_NOUNS', 'SUBPLACE_BEFORE', 'IN_CITY', 'SUBPLACE_AFTER', 'PARENT', 'Mention',
-           'recognise']
+           'APPOSITIVE_PLACE', 'GROUND_VERBS', 'STATE_BODIES', 'STATE_BODY', 'GOVERNMENT_LEVELS', 'TITLE_HEADS',
+           'DATELINE', 'QUALIFIED', 'SUBPLACE_NOUNS', 'SUBPLACE_BEFORE', 'IN_CITY', 'SUBPLACE_AFTER', 'PARENT',
+           'Mention', 'recognise']
 
 # %% ../nbs/03b_recognise.ipynb #608da838
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -213,6 +213,20 @@ def _state_body(text:str, start:int, look) -> Mention|None:
     s = start + x.start(group)
     return Mention(s, s + len(x[group]), x[group], x[group], j[1], "state")
 
+_INSTITUTION_OF = re.compile(rf"\bof\s+(?:the\s+)?(?P<of>{_JURISDICTION})(?=$|\s+and\b|,)")
+# a newspaper's or a broadcaster's title is a name, not an institution of the state it names ("The Times of Israel")
+TITLE_HEADS = {"times", "post", "news", "herald", "tribune", "journal", "gazette", "voice", "star", "daily", "mail", "express",
+               "chronicle", "observer", "telegraph", "independent", "guardian", "review", "magazine", "radio", "television", "tv"}
+
+def _institution_of(text:str, start:int, look) -> Mention|None:
+    "The state or province an institution's name says it is of: 'the Bank of Japan', 'the University of Alberta'."
+    for x in _INSTITUTION_OF.finditer(text):
+        head = re.search(r"([\w’'-]+)\s+$", text[:x.start()])
+        if head and head[1].lower() in TITLE_HEADS: continue
+        if (j := _jurisdiction(look, x["of"], cities=False)) is not None and j[0].feature in ("country", "admin1"):
+            return Mention(start + x.start("of"), start + x.end("of"), x["of"], x["of"], j[1], "institution")
+    return None
+
 def _owner(text:str, start:int, look) -> Mention|None:
     "A well-known place owning what an organisation's name names: 'Japan's Ministry of Agriculture', 'Derry's Altnagelvin Hospital'."
     x = re.match(r"(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})['’]s\s", text)
@@ -253,7 +267,8 @@ def _model_places(ents:tuple, text:str, look, drop) -> tuple[list[Mention], list
                 if (d := _demonym(look(part[0]), part[0])) is not None and d.feature in ("country", "continent"):
                     found.append(Mention(start + part.start(), start + part.end(), part[0], part[0], "NORP", "ner"))
         elif e.label_ in RELABEL:
-            if (m := _owner(name, start, look) or (_state_body(name, start, look) if e.label_ == "ORG" else None)):
+            if (m := _owner(name, start, look) or ((_state_body(name, start, look) or _institution_of(name, start, look))
+                                                   if e.label_ == "ORG" else None)):
                 found.append(m); continue
             cands = look(name)
             if not _strong_place(cands, e.label_) or (e.label_ == "PERSON" and " " in name and cands[0].feature not in ("country", "admin1")):
@@ -508,10 +523,10 @@ def _selected(ents:tuple, text:str, found:list[Mention], look, drop) -> list[Men
             drop(m, "a person's name"); continue  # the model's "Modi" (GPE) is the "Narendra Modi" (PERSON) of another sentence
         if m.start < kept_end: continue  # the longest, earliest wins
         b = bisect.bisect_right(blocker_starts, m.start) - 1
-        if (m.source not in ("pattern", "dateline", "owner", "qualified", "state") and b >= 0 and m.end <= blockers[b][1]
+        if (m.source not in ("pattern", "dateline", "owner", "qualified", "state", "institution") and b >= 0 and m.end <= blockers[b][1]
                 and blockers[b][1] - blockers[b][0] > m.end - m.start):
             drop(m, "part of a name"); continue  # part of an organisation's or a person's name: "Times of Israel", "Free Syrian Army"
-        if (m.label in ("GPE", "NORP", "LOC") and m.source != "state" and _org_follows(text, m.end)
+        if (m.label in ("GPE", "NORP", "LOC") and m.source not in ("state", "institution") and _org_follows(text, m.end)
                 and not (m.label == "NORP" and STATE_BODY.match(text, m.start, m.end + 40))):
             drop(m, "an organisation's name follows"); continue  # "Syrian Observatory"; but "Russian Ministry of Defence"
         kept.append(m); kept_end = max(kept_end, m.end)
