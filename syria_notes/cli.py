@@ -63,6 +63,16 @@ def _online(p):
 def _workers(p):
     p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
 
+def _day(value:str) -> str:
+    from datetime import date
+    try: return date.fromisoformat(value).isoformat()
+    except ValueError: raise argparse.ArgumentTypeError(f"{value!r} is not a day written YYYY-MM-DD") from None
+
+def _period(p):
+    "--since and --until: keep the articles dated in the period (see `syria_notes.process.in_period`)."
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="keep articles dated on or after this day (an article with no date is left out)")
+    p.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="keep articles dated on or before this day (an article with no date is left out)")
+
 COMMANDS = {  # name: (help, function adding its arguments)
     "parse": ("read articles: title, authors, dates, quotes, captions, each with its offsets; one record per document",
               lambda p: (_documents(p), _output(p))),
@@ -83,7 +93,7 @@ COMMANDS = {  # name: (help, function adding its arguments)
     "places": ("every place each article mentions, resolved to coordinates",
                lambda p: (_documents(p), _output(p),
                           p.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl"),
-                          _workers(p), _online(p))),
+                          _workers(p), _online(p), _period(p))),
     "resolve": ("resolve the gold toponym spans of a benchmark corpus (recognition skipped)",
                 lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p))),
     "evaluate": ("score recognition and resolution on a benchmark corpus",
@@ -109,10 +119,10 @@ COMMANDS = {  # name: (help, function adding its arguments)
                                          help="documents per partition (default 100)"),
                           p.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
                                          help=f"time one document may take (default {DEFAULT_BUDGET:g}; 0: no limit)"),
-                          p.add_argument("-q", "--quiet", action="store_true", help="no progress bar"))),
+                          p.add_argument("-q", "--quiet", action="store_true", help="no progress bar"), _period(p))),
     "report": ("the main job: maps, places, parsed articles and a summary in one folder",
                lambda p: (_documents(p), p.add_argument("-o", "--output", metavar="DIR", required=True),
-                          _workers(p), _online(p))),
+                          _workers(p), _online(p), _period(p))),
 }
 
 # %% ../nbs/07_cli.ipynb #e9688760
@@ -156,7 +166,7 @@ def _say(command:str, msg:str):
 class Run:
     "What a command does to its documents: each failure said as it happens, all of them written to --errors at the end."
     def __init__(self, args):
-        self.args, self.failures, self.done = args, [], 0
+        self.args, self.failures, self.done, self.outside = args, [], 0, 0
         self._errors = contextlib.ExitStack()
     def __enter__(self):
         if getattr(self.args, "errors", None): self._tmp = self._errors.enter_context(atomic_path(self.args.errors))
@@ -168,8 +178,15 @@ class Run:
     def failed(self, f:Failure):
         self.failures.append(f)
         _say(self.args.command, f"failed: {describe(f)}")
+    def kept(self, meta:dict) -> bool:
+        "Is the article of `meta` in the run's --since/--until period? The ones that are not are counted."
+        from syria_notes.process import in_period
+        if in_period(meta, getattr(self.args, "since", None), getattr(self.args, "until", None)): return True
+        self.outside += 1
+        return False
     def finish(self, what:str) -> int:
         "Say what was done (and how many documents failed); the exit status."
+        if self.outside: what += f"; {self.outside} article{'s'[:self.outside != 1]} dated outside --since/--until (or undated) left out"
         if not self.failures:
             if not self.args.quiet: _say(self.args.command, what)
             return EXIT_OK
@@ -248,27 +265,36 @@ def run_gazetteer(args) -> int:
 
 # %% ../nbs/07_cli.ipynb #b491dbde
 class PlaceWriter:
-    "Place records written as they come: JSON Lines, CSV (the columns of `Place`) or one GeoJSON FeatureCollection."
+    "Place records written as they come, each with its article's date, title, outlet and URL: JSON Lines, CSV or one GeoJSON FeatureCollection."
     def __init__(self, out, fmt:str="jsonl"):
         from syria_notes.places import PLACE_FIELDS
+        from syria_notes.process import ARTICLE_FIELDS
         self.out, self.fmt, self.features = out, fmt, 0
-        if fmt == "csv": self.csv = csv.DictWriter(out, fieldnames=PLACE_FIELDS, lineterminator="\n"); self.csv.writeheader()
+        if fmt == "csv":
+            self.csv = csv.DictWriter(out, fieldnames=PLACE_FIELDS + list(ARTICLE_FIELDS), lineterminator="\n")
+            self.csv.writeheader()
         elif fmt == "geojson": out.write('{"type": "FeatureCollection", "features": [')
-    def write(self, places:list):
+    def write(self, places:list, meta:dict|None=None): # `meta`: the article's (`syria_notes.process.article_meta`)
         from syria_notes.places import places_geojson
-        if self.fmt == "csv": self.csv.writerows(asdict(p) for p in places)
+        from syria_notes.process import place_row
+        if self.fmt == "csv": self.csv.writerows(_cells(place_row(p, meta or {})) for p in places)
         elif self.fmt == "geojson":
-            for f in places_geojson(places)["features"]:
+            for f in places_geojson(places, {p.doc: meta for p in places} if meta else None)["features"]:
                 self.out.write(("," if self.features else "") + "\n" + json.dumps(f, ensure_ascii=False)); self.features += 1
         else:
-            for p in places: self.out.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+            for p in places: self.out.write(json.dumps(place_row(p, meta or {}), ensure_ascii=False) + "\n")
     def close(self):
         if self.fmt == "geojson": self.out.write("\n]}\n")
 
-def places_csv(places:list) -> str:
-    "The places as CSV, one row per mention, the columns of `Place`."
+def _cells(row:dict) -> dict:
+    "A CSV row whose text cells cannot run as a spreadsheet formula: a leading = + - @ (or tab, return) gets a quote mark."
+    return {k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for k, v in row.items()}
+
+def places_csv(places:list, metas:dict|None=None) -> str:
+    "The places as CSV, one row per mention: the columns of `Place`, then the article's (`metas`: document id -> `article_meta`)."
     buffer = io.StringIO()
-    writer = PlaceWriter(buffer, "csv"); writer.write(places)
+    writer = PlaceWriter(buffer, "csv")
+    for p in places: writer.write([p], (metas or {}).get(p.doc))
     return buffer.getvalue()
 
 def _online_geocoder(args):
@@ -286,7 +312,7 @@ def _place_online(args, geocoder, places:list):
 
 def run_places(args) -> int:
     "`syria-notes places INPUT... [--format jsonl|csv|geojson] [-o OUT] [--workers N] [--online]`."
-    from syria_notes.process import process
+    from syria_notes.process import article_meta, process
     if args.workers < 1: raise InputError("--workers", "must be 1 or more")
     inputs = _open(args)
     geocoder = _online_geocoder(args)
@@ -296,8 +322,9 @@ def run_places(args) -> int:
         for item in process(inputs, "places", args.budget, workers=args.workers, quiet=args.quiet):
             if isinstance(item, Failure): run.failed(item); continue
             doc, (article, places) = item
+            if not run.kept(meta := article_meta(article)): continue
             _place_online(args, geocoder, places)
-            writer.write(places)
+            writer.write(places, meta)
             run.done += 1; mentions += len(places); placed += sum(p.lat is not None for p in places)
         writer.close()
     return run.finish(f"{run.done} documents, {mentions} mentions, {placed} placed, {mentions - placed} not placed; "
@@ -362,12 +389,13 @@ def run_corpus(args) -> int:
             cluster = local_cluster(args.workers)
             client = Client(cluster)
         totals = process_corpus(args.inputs, args.output, client=client, size=args.partition_size, budget=args.budget,
-                                progress=not args.quiet)
+                                progress=not args.quiet, since=args.since, until=args.until)
     finally:
         if client is not None: client.close()
         if cluster is not None: cluster.close()
     rate = f"; {totals['docs_per_second']} documents/s" if totals["docs_per_second"] else ""
-    _say("corpus", f"{totals['documents']} documents, {totals['places']} place mentions, {totals['errors']} "
+    outside = f"{totals['outside']} dated outside --since/--until (or undated) left out, " if totals["outside"] else ""
+    _say("corpus", f"{totals['documents']} documents, {totals['places']} place mentions, {outside}{totals['errors']} "
          f"documents not processed (see {args.output}/errors/){rate}; wrote {args.output}/places/ and {args.output}/articles/ "
          "(place data from GeoNames, CC BY 4.0)")
     return EXIT_FAILED if totals["errors"] else EXIT_OK
@@ -423,7 +451,7 @@ def run_report(args) -> int:
     "`syria-notes report INPUT... -o DIR`."
     from syria_notes.articles import article_record
     from syria_notes.places import places_geojson
-    from syria_notes.process import process
+    from syria_notes.process import article_meta, process
     if args.workers < 1: raise InputError("--workers", "must be 1 or more")
     inputs = _open(args)
     geocoder = _online_geocoder(args)
@@ -433,17 +461,18 @@ def run_report(args) -> int:
     except OSError as e: raise InputError(out, f"cannot create the folder ({(e.strerror or str(e)).lower()})") from None
     atomic_write(out/".write-test", "")  # an unwritable folder is an error now, not after the work
     (out/".write-test").unlink()
-    articles, places, links = [], [], {}
+    articles, places, links, metas = [], [], {}, {}
     with Run(args) as run:
         for item in process(inputs, "report", args.budget, batch=4, workers=args.workers, quiet=args.quiet):
             if isinstance(item, Failure): run.failed(item); continue
             doc, (article, found) = item
+            if not run.kept(meta := article_meta(article)): continue
             _place_online(args, geocoder, found)
-            articles.append(article); places += found; run.done += 1
+            articles.append(article); places += found; metas[article.id] = meta; run.done += 1
             if doc.path and doc.origin == doc.path: links[doc.id] = os.path.relpath(Path(doc.path).resolve(), out.resolve())
         atomic_write(out/"articles.json", json.dumps([article_record(a) for a in articles], ensure_ascii=False, indent=1) + "\n")
-        atomic_write(out/"places.csv", places_csv(places))
-        atomic_write(out/"places.geojson", json.dumps(places_geojson(places), ensure_ascii=False, indent=1) + "\n")
+        atomic_write(out/"places.csv", places_csv(places, metas))
+        atomic_write(out/"places.geojson", json.dumps(places_geojson(places, metas), ensure_ascii=False, indent=1) + "\n")
         written = ["articles.json", "places.csv", "places.geojson"]
         if any(p.lat is not None for p in places):
             from syria_notes.maps import article_names, interactive_map, plot_places, save_interactive, save_map

@@ -89,9 +89,11 @@ def read_partition(part:Partition):
 # %% ../nbs/08_corpus.ipynb #be24262b
 PLACE_COLUMNS = {"doc": "string", "start": "int64", "end": "int64", "text": "string", "sentence": "string",
                  "label": "string", "name": "string", "lat": "float64", "lon": "float64", "country_code": "string",
-                 "geonameid": "int64", "feature": "string", "confidence": "float64", "method": "string", "parent": "string"}
+                 "geonameid": "int64", "feature": "string", "confidence": "float64", "method": "string", "parent": "string",
+                 "date": "string", "date_from": "string", "title": "string", "title_from": "string", "source": "string", "url": "string"}
 ARTICLE_COLUMNS = {"id": "string", "path": "string", "origin": "string", "format": "string", "source": "string",
-                   "title": "string", "published": "string", "updated": "string", "characters": "int64", "paragraphs": "int64",
+                   "title": "string", "title_from": "string", "date": "string", "date_from": "string", "url": "string",
+                   "published": "string", "updated": "string", "characters": "int64", "paragraphs": "int64",
                    "captions": "int64", "dropped": "int64", "places": "int64", "metadata": "string", "record": "string"}
 ERROR_COLUMNS = {"id": "string", "partition": "int64", "stage": "string", "error": "string", "origin": "string"}
 TABLES = {"places": PLACE_COLUMNS, "articles": ARTICLE_COLUMNS, "errors": ERROR_COLUMNS}
@@ -121,10 +123,10 @@ def _write_table(rows:list[dict], columns:dict, path:Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp: pq.write_table(_table(rows, columns), tmp, compression="zstd")
 
-def _article_row(doc:Document, a, n_places:int) -> dict:
+def _article_row(doc:Document, a, n_places:int, meta:dict) -> dict:
     from syria_notes.articles import article_record
     stamp = lambda v: v.isoformat() if v else None
-    return dict(id=a.id, path=a.path, origin=doc.origin, format=a.format, source=a.source, title=a.title.text if a.title else None,
+    return dict(id=a.id, path=a.path, origin=doc.origin, format=a.format, **meta,
                 published=stamp(a.published), updated=stamp(a.updated), characters=len(a.text),
                 paragraphs=len(a.paragraphs), captions=len(a.captions), dropped=len(a.dropped), places=n_places,
                 metadata=json.dumps(doc.metadata, ensure_ascii=False, sort_keys=True),
@@ -133,22 +135,25 @@ def _article_row(doc:Document, a, n_places:int) -> dict:
 def process_partition(part:Partition,                  # what to read
                       out:str,                          # the corpus output folder
                       budget:float|None=DEFAULT_BUDGET, # seconds a document may take
+                      since:str|None=None,              # keep articles dated on or after this day (YYYY-MM-DD)
+                      until:str|None=None,              # and on or before this one
                      ) -> dict:
     "Read, recognise and resolve the documents of `part`; write its tables under `out`; return a summary."
-    from syria_notes.process import places_work
+    from syria_notes.process import article_meta, in_period, place_row, places_work
     state, t0 = worker_state(), time.perf_counter()
-    out, place_rows, article_rows, errors = Path(out), [], [], []
+    out, place_rows, article_rows, errors, outside = Path(out), [], [], [], 0
     for item in work_through(read_partition(part), places_work, budget, batch=16):
         if isinstance(item, Failure):
             errors.append(dict(id=item.id, partition=part.number, stage=item.stage, error=item.message, origin=item.origin))
             continue
         doc, (article, found) = item
-        place_rows += [asdict(p) for p in found]
-        article_rows.append(_article_row(doc, article, len(found)))
+        if not in_period(meta := article_meta(article), since, until): outside += 1; continue
+        place_rows += [place_row(p, meta) for p in found]
+        article_rows.append(_article_row(doc, article, len(found), meta))
     for table, rows, columns in (("places", place_rows, PLACE_COLUMNS), ("articles", article_rows, ARTICLE_COLUMNS),
                                  ("errors", errors, ERROR_COLUMNS)):
         _write_table(rows, columns, out/table/f"{part.name}.parquet")
-    summary = dict(partition=part.number, documents=len(article_rows), places=len(place_rows), errors=len(errors),
+    summary = dict(partition=part.number, documents=len(article_rows), places=len(place_rows), errors=len(errors), outside=outside,
                    seconds=round(time.perf_counter() - t0, 3), worker=state["pid"], load_seconds=round(state["load_seconds"], 3),
                    peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
     (out/"_done").mkdir(exist_ok=True)
@@ -164,40 +169,42 @@ def _plan_id(parts:list[Partition]) -> str:
 def _done(out:Path, part:Partition) -> bool:
     return (out/"_done"/f"{part.name}.json").exists() and all((out/t/f"{part.name}.parquet").exists() for t in TABLES)
 
-def _manifest(out:Path, corpus:list[str], parts:list[Partition]) -> dict:
+def _manifest(out:Path, corpus:list[str], parts:list[Partition], period:list) -> dict:
     plan_id = _plan_id(parts)
     path = out/"manifest.json"
     if path.exists():
         old = json.loads(path.read_text())
         if old.get("plan") != plan_id:
             raise InputError(out, f"holds the results of another corpus or plan ({old.get('corpus')}); use a new folder")
+        if old.get("period", [None, None]) != period:
+            raise InputError(out, f"holds the results of another --since/--until period ({old.get('period')}); use a new folder")
     elif out.exists() and any(out.iterdir()):
         raise InputError(out, "exists and is not a corpus output folder (no manifest.json); use a new folder")
     try: out.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise InputError(out, f"cannot create the folder ({(e.strerror or str(e)).lower()})") from None
-    manifest = dict(corpus=corpus, plan=plan_id, partitions=len(parts), syria_notes=__version__,
+    manifest = dict(corpus=corpus, plan=plan_id, partitions=len(parts), period=period, syria_notes=__version__,
                     tables={t: f"{t}/part-NNNNN.parquet" for t in TABLES}, complete=False)
     atomic_write(path, json.dumps(manifest, indent=1) + "\n")
     return manifest
 
-def _run_local(todo:list[Partition], out:Path, progress:bool, budget:float|None) -> list[dict]:
+def _run_local(todo:list[Partition], out:Path, progress:bool, work:dict) -> list[dict]:
     from syria_notes.core import progress as bar
-    return [process_partition(p, str(out), budget) for p in bar(todo, desc="partitions", unit="part", quiet=not progress)]
+    return [process_partition(p, str(out), **work) for p in bar(todo, desc="partitions", unit="part", quiet=not progress)]
 
-def _run_processes(todo:list[Partition], out:Path, workers:int, progress:bool, budget:float|None) -> list[dict]:
+def _run_processes(todo:list[Partition], out:Path, workers:int, progress:bool, work:dict) -> list[dict]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from syria_notes.core import progress as bar
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         from syria_notes.corpus import process_partition as task  # by module name: the child processes import it
-        futures = [pool.submit(task, p, str(out), budget) for p in todo]
+        futures = [pool.submit(task, p, str(out), **work) for p in todo]
         return [f.result() for f in bar(as_completed(futures), total=len(futures), desc="partitions", unit="part", quiet=not progress)]
 
-def _run_dask(todo:list[Partition], out:Path, client, progress:bool, budget:float|None) -> list[dict]:
+def _run_dask(todo:list[Partition], out:Path, client, progress:bool, work:dict) -> list[dict]:
     from distributed import progress as dask_progress
     if progress: _say(f"on {client.scheduler.address}; dashboard: {client.dashboard_link}")
     from syria_notes.corpus import process_partition as task  # by module name: workers import it, nothing large is shipped
-    futures = client.map(task, todo, out=str(out), budget=budget, pure=False, key=[f"syria-notes-{p.name}-{_plan_key(out)}" for p in todo])
+    futures = client.map(task, todo, out=str(out), **work, pure=False, key=[f"syria-notes-{p.name}-{_plan_key(out)}" for p in todo])
     if progress and futures: dask_progress(futures)
     return client.gather(futures)
 
@@ -225,22 +232,26 @@ def process_corpus(corpus,                       # folders, files or corpora (on
                    size:int=PARTITION_SIZE,     # documents per partition
                    progress:bool=True,
                    budget:float|None=DEFAULT_BUDGET, # seconds a document may take
+                   since:str|None=None,         # keep articles dated on or after this day (YYYY-MM-DD; see `process.in_period`)
+                   until:str|None=None,         # and on or before this one
                   ) -> dict:
     "Process every document of `corpus` into Parquet tables under `out`; return the run's totals."
     inputs = [os.fspath(c) for c in ([corpus] if isinstance(corpus, (str, os.PathLike)) else corpus)]
     out = Path(out)
     parts = plan_corpus(inputs, size)
-    _manifest(out, [str(Path(c).resolve()) for c in inputs], parts)
+    _manifest(out, [str(Path(c).resolve()) for c in inputs], parts, [since, until])
     todo = [p for p in parts if not _done(out, p)]
     if progress and len(todo) < len(parts): _say(f"resuming: {len(parts) - len(todo)} of {len(parts)} partitions already done")
     t0 = time.perf_counter()
-    if client is not None: ran = _run_dask(todo, out, client, progress, budget)
-    elif workers and workers > 1: ran = _run_processes(todo, out, workers, progress, budget)
-    else: ran = _run_local(todo, out, progress, budget)
+    work = dict(budget=budget, since=since, until=until)
+    if client is not None: ran = _run_dask(todo, out, client, progress, work)
+    elif workers and workers > 1: ran = _run_processes(todo, out, workers, progress, work)
+    else: ran = _run_local(todo, out, progress, work)
     seconds = time.perf_counter() - t0
     summaries = [json.loads((out/"_done"/f"{p.name}.json").read_text()) for p in parts]
     totals = dict(partitions=len(parts), ran=len(ran), documents=sum(s["documents"] for s in summaries),
                   places=sum(s["places"] for s in summaries), errors=sum(s["errors"] for s in summaries),
+                  outside=sum(s.get("outside", 0) for s in summaries),
                   seconds=round(seconds, 3), docs_per_second=round(sum(s["documents"] for s in ran) / seconds, 2) if ran else None,
                   workers=len({s["worker"] for s in ran}), out=str(out))
     manifest = json.loads((out/"manifest.json").read_text()) | dict(complete=True, totals={k: totals[k] for k in ("documents", "places", "errors")})

@@ -182,6 +182,49 @@ def test_places_on_a_corpus_with_two_workers_matches_one(cli, tmp_path, offline_
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 9  # Aleppo, Homs, Kazakh, Astana, London, Moscow, Iraq, Iran, Lebanon
 
 
+def test_places_csv_carries_each_article_s_date_title_and_outlet(cli, tmp_path, offline_env):
+    "Issue 17: places --format csv on the seeds has date, title and source filled in for every row, and says where each came from."
+    import csv
+    out = tmp_path/"places.csv"
+    result = run(cli, "places", *SEEDS, "--format", "csv", "-o", out, env=offline_env)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and all(r["date"] and r["title"] and r["source"] for r in rows)
+    by_doc = {r["doc"]: (r["date"][:10], r["date_from"], r["title_from"], r["source"]) for r in rows}
+    assert by_doc == {"000_3df7b93e844493a0": ("2016-12-29", "text", "first sentence", "Times of Israel"),
+                      "003_c593c7928c613438": ("2016-12-29", "updated", "headline", "CNN")}
+    geojson = run(cli, "places", SEEDS[1], "--format", "geojson", env=offline_env)
+    properties = json.loads(geojson.stdout)["features"][0]["properties"]
+    assert properties["source"] == "CNN" and properties["title"].startswith("Syria ceasefire deal reached")
+
+
+def test_a_corpus_date_column_is_carried_and_filtered(cli, tmp_path, offline_env):
+    corpus = tmp_path/"c.csv"
+    corpus.write_text("id,text,date,source,url\n"
+                      "a,Shelling hit Aleppo and Homs on Wednesday night.,2016-12-28,Wire,https://example.org/a\n"
+                      "b,Peace talks are to open in Astana next month.,30 December 2016,Wire,https://example.org/b\n"
+                      "c,He flew from London to Moscow.,,Wire,\n", encoding="utf-8")
+    every = run(cli, "places", corpus, env=offline_env)
+    rows = [json.loads(line) for line in every.stdout.splitlines()]
+    assert {(r["doc"], r["date"], r["date_from"]) for r in rows} == {("a", "2016-12-28", "corpus"), ("b", "2016-12-30", "corpus"),
+                                                                  ("c", None, None)}
+    assert {r["url"] for r in rows if r["doc"] == "a"} == {"https://example.org/a"}
+    kept = run(cli, "places", corpus, "--since", "2016-12-29", "--until", "2016-12-31", env=offline_env)
+    assert kept.returncode == 0, kept.stderr
+    assert {json.loads(line)["doc"] for line in kept.stdout.splitlines()} == {"b"}
+    assert "2 articles dated outside --since/--until (or undated) left out" in kept.stderr
+    assert_one_line_error(run(cli, "places", corpus, "--since", "29/12/2016", env=offline_env), 2, "YYYY-MM-DD")
+    table = tmp_path/"corpus-out"
+    done = run(cli, "corpus", corpus, "-o", table, "--until", "2016-12-29", "-q", env=offline_env)
+    assert done.returncode == 0, done.stderr
+    import pandas as pd
+    articles = pd.concat(pd.read_parquet(f) for f in sorted((table/"articles").glob("*.parquet")))
+    places = pd.concat(pd.read_parquet(f) for f in sorted((table/"places").glob("*.parquet")))
+    assert list(articles["id"]) == ["a"] and set(places["date"]) == {"2016-12-28"} and set(places["source"]) == {"Wire"}
+    again = run(cli, "corpus", corpus, "-o", table, "-q", env=offline_env)  # another period into the same folder
+    assert_one_line_error(again, 1, "period")
+
+
 def test_evaluate_and_resolve_a_small_corpus(cli, tmp_path, offline_env):
     corpus = tmp_path/"gold.jsonl"
     corpus.write_text(json.dumps({"id": "a", "text": "Shelling hit Aleppo and Homs.", "toponyms": [
