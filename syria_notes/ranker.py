@@ -15,12 +15,12 @@ import numpy as np
 from spacy.tokens import Doc
 
 from .gazetteer import ADMIN_WORDS, FUZZY, Candidate, _km, name_key
-from .recognise import Mention
+from .cues import Mention
 
 # %% auto #0
 __all__ = ['CANDIDATES', 'KINDS', 'WATER', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES', 'RANKER_FILE',
-           'ENV_RANKER', 'PARAMS', 'km', 'Context', 'document_context', 'kind', 'mention_features', 'Ranker',
-           'default_ranker', 'rank', 'training_rows', 'top1_accuracy', 'fit_forest', 'cross_validate', 'export_model']
+           'ENV_RANKER', 'km', 'Context', 'document_context', 'kind', 'mention_features', 'Ranker', 'default_ranker',
+           'rank']
 
 # %% ../nbs/03c_ranker.ipynb #2af29be9
 def km(a, b) -> float:
@@ -185,7 +185,7 @@ RANKER_FILE = "ranker.json"
 ENV_RANKER = "SYRIA_NOTES_RANKER"
 
 class Ranker:
-    "A forest of binary trees scoring feature rows, read from the plain-number form `export_model` writes."
+    "A forest of binary trees scoring feature rows, read from the plain-number form `syria_notes.training.export_model` writes."
     def __init__(self, model:dict):
         self.info = {k: v for k, v in model.items() if k != "nodes"}
         if model["features"] != FEATURES: raise ValueError("the ranker was trained on other features: run `make train`")
@@ -219,74 +219,3 @@ def rank(ctx:Context, i:int, gazetteer, ranker:Ranker|None=None) -> list[tuple[f
     scores = ranker.score(rows) if ranker is not None and rows else rules
     order = sorted(range(len(rows)), key=lambda k: (-scores[k], k))
     return [(float(scores[k]), ctx.candidates[i][k]) for k in order]
-
-# %% ../nbs/03c_ranker.ipynb #36393dbb
-PARAMS = dict(n_estimators=150, learning_rate=0.1, num_leaves=15, min_child_samples=20, reg_lambda=1.0,
-              deterministic=True, force_row_wise=True, n_jobs=1, random_state=0, verbose=-1)
-
-def training_rows(docs:list[dict],   # from `syria_notes.evaluate.read_corpus`: texts with gold toponyms
-                  nlp=None, gazetteer=None, progress:bool=True) -> dict:
-    "Feature rows of every candidate of every gold span, labelled right (gold's GeoNames id, else within 161 km of its point) or not."
-    from types import SimpleNamespace
-    from syria_notes.core import progress as bar
-    from syria_notes.gazetteer import default_gazetteer
-    from syria_notes.places import places_nlp
-    from syria_notes.evaluate import gold_mentions
-    nlp, gazetteer = nlp or places_nlp(), gazetteer or default_gazetteer()
-    X, y, near, rules, mention, span_doc = [], [], [], [], [], []
-    with nlp.select_pipes(disable=["place_recognizer", "place_resolver"]):
-        for d, doc in zip(docs, nlp.pipe(bar([d["text"] for d in docs], desc="features", quiet=not progress))):
-            ctx = document_context(gold_mentions(d), doc, gazetteer)
-            for i, t in enumerate(d["toponyms"]):
-                rows, rule = mention_features(ctx, i, gazetteer)
-                gold = SimpleNamespace(lat=t["lat"], lon=t["lon"])
-                X += rows; rules += rule; mention += [len(span_doc)] * len(rows)
-                close = [km(c, gold) <= 161 for c in ctx.candidates[i]]
-                same = [c.geonameid is not None and c.geonameid == t.get("geonameid") for c in ctx.candidates[i]]
-                y += same if any(same) else close; near += close  # learn the entity; score the distance
-                span_doc.append(d["id"])
-    return {"X": np.array(X, dtype=np.float64).reshape(-1, len(FEATURES)), "y": np.array(y, dtype=bool), "near": np.array(near, dtype=bool),
-            "rules": np.array(rules), "mention": np.array(mention, dtype=np.int64), "span_doc": np.array(span_doc)}
-
-def top1_accuracy(data:dict, scores, spans=None) -> float:
-    "The share of gold spans (all, or those whose index is in `spans`) whose best-scored candidate is within 161 km."
-    best = {}
-    for k, (g, s) in enumerate(zip(data["mention"], scores)):
-        if g not in best or s > best[g][0]: best[g] = (s, data["near"][k])
-    spans = range(len(data["span_doc"])) if spans is None else spans
-    return sum(best[g][1] for g in spans if g in best) / max(1, len(spans))
-
-def fit_forest(X, y, seed:int=0):
-    "LightGBM's binary model on the rows (`PARAMS`, deterministic)."
-    import lightgbm
-    return lightgbm.LGBMClassifier(**(PARAMS | {"random_state": seed})).fit(X, y)
-
-def cross_validate(data:dict, folds:int=5, seed:int=0, fit=fit_forest) -> float:
-    "Top-1 accuracy with whole documents held out: each fold's documents scored by a model trained on the others."
-    docs = sorted(set(data["span_doc"].tolist()))
-    np.random.RandomState(seed).shuffle(docs)
-    scores, row_doc = np.zeros(len(data["y"])), data["span_doc"][data["mention"]]
-    for f in range(folds):
-        held = np.isin(row_doc, docs[f::folds])
-        model = fit(data["X"][~held], data["y"][~held], seed)
-        scores[held] = model.predict_proba(data["X"][held])[:, 1]
-    return top1_accuracy(data, scores)
-
-def export_model(model, **info) -> dict:
-    "A LightGBM model as plain numbers: each node's feature, threshold, children (a leaf is its own child) and value."
-    dump = model.booster_.dump_model()
-    nodes = {"feature": [], "threshold": [], "left": [], "right": [], "value": []}
-    roots, depth = [], 0
-    def add(t, d):
-        nonlocal depth
-        k = len(nodes["feature"])
-        for v in nodes.values(): v.append(0)
-        if "leaf_value" in t:
-            nodes["left"][k] = nodes["right"][k] = k; nodes["value"][k] = float(t["leaf_value"]); depth = max(depth, d)
-        else:
-            assert t["decision_type"] == "<=", t["decision_type"]
-            nodes["feature"][k], nodes["threshold"][k] = t["split_feature"], float(t["threshold"])
-            nodes["left"][k], nodes["right"][k] = add(t["left_child"], d + 1), add(t["right_child"], d + 1)
-        return k
-    for tree in dump["tree_info"]: roots.append(add(tree["tree_structure"], 0))
-    return {"features": FEATURES, "roots": roots, "depth": depth, **info, "nodes": nodes}

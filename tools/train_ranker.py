@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from syria_notes.evaluate import read_corpus
-from syria_notes.ranker import (FEATURES, PARAMS, Ranker, cross_validate, export_model, fit_forest, top1_accuracy,
-                                training_rows)
+from syria_notes.ranker import FEATURES, Ranker
+from syria_notes.training import (PARAMS, cross_validate, export_model, fit_forest, top1_accuracy,
+                                  training_rows)
 
 CORPORA = ("geowebnews", "trnews")
 

@@ -155,7 +155,8 @@ def ranker_bench():
     both corpora); the packaged model's size and scoring speed."""
     import numpy as np
     from syria_notes.evaluate import read_corpus
-    from syria_notes.ranker import RANKER_FILE, cross_validate, default_ranker, fit_forest, top1_accuracy, training_rows
+    from syria_notes.ranker import RANKER_FILE, default_ranker
+    from syria_notes.training import cross_validate, fit_forest, top1_accuracy, training_rows
     print("== ranker: top-1 within 161 km on gold spans (rules vs LightGBM; make train retrains the packaged model)")
     data = {n: training_rows(read_corpus(BENCH/f"{n}.jsonl"), progress=False) for n in ("geowebnews", "trnews")}
     for n, d in data.items():
