@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cli.ipynb #b04a13f8
 from __future__ import annotations
-import argparse, contextlib, csv, io, json, os, signal, sys
+import argparse, contextlib, csv, io, json, os, signal, sys, textwrap
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,13 +12,14 @@ from . import __version__
 from .core import (ENV_CACHE, ENV_MODEL, ENV_ONLINE, Failure, InputError, SyriaNotesError, atomic_path,
                               atomic_write, default_model)
 from .inputs import DEFAULT_BUDGET
+from .outputs import (REPORT_OUTPUTS, PlaceWriter, describe, places_csv, printable,
+                                 write_report, write_summary)
 
 # %% auto #0
-__all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_FAILED', 'EXIT_INTERRUPTED', 'INPUTS_HELP', 'COMMANDS',
-           'GEOCODE_FIELDS', 'REPORT_OUTPUTS', 'OneLineParser', 'make_parser', 'printable', 'describe', 'Run',
-           'run_parse', 'geocode_record', 'run_geocode', 'run_gazetteer', 'PlaceWriter', 'places_csv', 'run_places',
-           'run_resolve', 'run_evaluate', 'run_corpus', 'write_summary', 'run_report', 'main', 'threading_main',
-           'run_cli']
+__all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_FAILED', 'EXIT_INTERRUPTED', 'INPUTS_HELP', 'GUIDE',
+           'COMMANDS', 'GEOCODE_FIELDS', 'OneLineParser', 'make_parser', 'Run', 'run_parse', 'geocode_record',
+           'run_geocode', 'run_gazetteer', 'run_places', 'run_resolve', 'run_evaluate', 'run_corpus', 'run_report',
+           'main', 'threading_main', 'run_cli']
 
 # %% ../nbs/07_cli.ipynb #af552045
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -73,6 +74,26 @@ def _period(p):
     p.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="keep articles dated on or after this day (an article with no date is left out)")
     p.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="keep articles dated on or before this day (an article with no date is left out)")
 
+# what each command writes, and one example: the end of its --help, and the README's command table
+GUIDE = {
+    "parse": ("one JSON object per article (title, authors, dates, quotes, captions, figures, dropped lines, each with its "
+              "offsets) to standard output or -o", "syria-notes parse seeds/003_c593c7928c613438.txt"),
+    "geocode": ("one JSON object per query: the gazetteer's best match (name, lat, lon, country_code, geonameid, feature, "
+                "population), or null", "syria-notes geocode Aleppo Damascus --country SY"),
+    "gazetteer": ("the gazetteer's sources, versions, licences and counts, as JSON; build, add and download change the "
+                  "index in the cache folder", "syria-notes gazetteer download SY admin1CodesASCII.txt"),
+    "places": ("one record per place mention: offsets, sentence, label, the place (name, lat, lon, country_code, geonameid, "
+               "feature, confidence, method, parent) and its article's date, date_from, title, title_from, source, url; "
+               "JSON Lines, CSV or GeoJSON", "syria-notes places seeds/ --format csv -o places.csv --since 2016-12-29"),
+    "resolve": ("one JSON object per gold span, placed", "syria-notes resolve ../shared/benchmarks/trnews.jsonl -o placed.jsonl"),
+    "evaluate": ("the measures as JSON or a table; with --by-doc, one row per document",
+                 "syria-notes evaluate ../shared/benchmarks/geowebnews.jsonl --format table"),
+    "corpus": ("OUT/places/, OUT/articles/, OUT/errors/ (Parquet, one file per partition) and OUT/manifest.json",
+               "syria-notes corpus archive.jsonl -o out/ --workers 2"),
+    "report": ("DIR/articles.json, places.csv, places.geojson, map.png, map.svg, map.html, summary.md "
+               "(errors.jsonl when a document failed)", "syria-notes report seeds/*.txt -o report"),
+}
+
 COMMANDS = {  # name: (help, function adding its arguments)
     "parse": ("read articles: title, authors, dates, quotes, captions, each with its offsets; one record per document",
               lambda p: (_documents(p), _output(p))),
@@ -92,7 +113,9 @@ COMMANDS = {  # name: (help, function adding its arguments)
                              p.add_argument("-q", "--quiet", action="store_true", help="for download: no progress bar and no notices"))),
     "places": ("every place each article mentions, resolved to coordinates",
                lambda p: (_documents(p), _output(p),
-                          p.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl"),
+                          p.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl",
+                                         help="jsonl: one JSON object per line (default); csv: one row per mention; geojson: "
+                                              "one FeatureCollection of the placed mentions"),
                           _workers(p), _online(p), _period(p))),
     "resolve": ("resolve the gold toponym spans of a benchmark corpus (recognition skipped)",
                 lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p))),
@@ -134,23 +157,15 @@ def make_parser() -> argparse.ArgumentParser:
                         version=f"syria-notes {__version__} (spaCy pipeline: {default_model()})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=OneLineParser)
     for name, (help, add_arguments) in COMMANDS.items():
-        p = sub.add_parser(name, help=help, description=help, epilog=_epilog(),
+        writes, example = GUIDE[name]
+        guide = f"output:\n{textwrap.fill(writes, 100, initial_indent='  ', subsequent_indent='  ')}\nexample:\n  {example}\n"
+        p = sub.add_parser(name, help=help, description=help, epilog=guide + _epilog(),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         add_arguments(p)
         p.set_defaults(run=globals()[f"run_{name}"])
     return parser
 
 # %% ../nbs/07_cli.ipynb #ba518a04
-def printable(s:str) -> str:
-    "`s` on one line: line breaks and other control characters shown as escapes."
-    return s if s.isprintable() else s.encode("unicode_escape").decode("ascii")
-
-def describe(f:Failure) -> str:
-    "A failure in one line: where, what, and the stage it happened in."
-    where = f.origin if f.origin and printable(f.id) in f.origin else f"{printable(f.id)} ({f.origin})" if f.origin else printable(f.id)
-    message = f.message.removeprefix(f"{f.origin}: ") if f.origin else f.message
-    return printable(f"{where}: {message} [{f.stage}]")
-
 def _open(args):
     "The command's inputs, opened; what was skipped on purpose is said unless --quiet."
     from syria_notes.inputs import open_inputs
@@ -264,39 +279,6 @@ def run_gazetteer(args) -> int:
     return EXIT_OK
 
 # %% ../nbs/07_cli.ipynb #b491dbde
-class PlaceWriter:
-    "Place records written as they come, each with its article's date, title, outlet and URL: JSON Lines, CSV or one GeoJSON FeatureCollection."
-    def __init__(self, out, fmt:str="jsonl"):
-        from syria_notes.places import PLACE_FIELDS
-        from syria_notes.process import ARTICLE_FIELDS
-        self.out, self.fmt, self.features = out, fmt, 0
-        if fmt == "csv":
-            self.csv = csv.DictWriter(out, fieldnames=PLACE_FIELDS + list(ARTICLE_FIELDS), lineterminator="\n")
-            self.csv.writeheader()
-        elif fmt == "geojson": out.write('{"type": "FeatureCollection", "features": [')
-    def write(self, places:list, meta:dict|None=None): # `meta`: the article's (`syria_notes.process.article_meta`)
-        from syria_notes.places import places_geojson
-        from syria_notes.process import place_row
-        if self.fmt == "csv": self.csv.writerows(_cells(place_row(p, meta or {})) for p in places)
-        elif self.fmt == "geojson":
-            for f in places_geojson(places, {p.doc: meta for p in places} if meta else None)["features"]:
-                self.out.write(("," if self.features else "") + "\n" + json.dumps(f, ensure_ascii=False)); self.features += 1
-        else:
-            for p in places: self.out.write(json.dumps(place_row(p, meta or {}), ensure_ascii=False) + "\n")
-    def close(self):
-        if self.fmt == "geojson": self.out.write("\n]}\n")
-
-def _cells(row:dict) -> dict:
-    "A CSV row whose text cells cannot run as a spreadsheet formula: a leading = + - @ (or tab, return) gets a quote mark."
-    return {k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for k, v in row.items()}
-
-def places_csv(places:list, metas:dict|None=None) -> str:
-    "The places as CSV, one row per mention: the columns of `Place`, then the article's (`metas`: document id -> `article_meta`)."
-    buffer = io.StringIO()
-    writer = PlaceWriter(buffer, "csv")
-    for p in places: writer.write([p], (metas or {}).get(p.doc))
-    return buffer.getvalue()
-
 def _online_geocoder(args):
     "The online geocoder for mentions the gazetteer cannot place, when --online (or SYRIA_NOTES_ONLINE=1) asks for it."
     from syria_notes.core import get_settings
@@ -401,56 +383,8 @@ def run_corpus(args) -> int:
     return EXIT_FAILED if totals["errors"] else EXIT_OK
 
 # %% ../nbs/07_cli.ipynb #c9847e7d
-REPORT_OUTPUTS = {  # file: what it holds
-    "articles.json": "the parsed articles (titles, authors, dates, quotes, captions)",
-    "places.csv": "the places each article names, geocoded, one row per mention",
-    "places.geojson": "the same places as GeoJSON",
-    "map.png": "the static map (300 dpi PNG): markers sized by mentions, coloured by article",
-    "map.svg": "the static map, as SVG",
-    "map.html": "the interactive map (works offline): a layer per article, every mention in the popups",
-}
-
-def write_summary(articles:list, missing:list[str], places:list=(), failures:list=()) -> str:
-    "The Markdown of `summary.md`: the articles read, the places found, the documents that failed, and the outputs not produced."
-    from syria_notes.maps import markdown_text  # article text is shown as text: no HTML, links or emphasis
-    def cell(span): return markdown_text(span.text) if span else "–"
-    rows = [f"| {markdown_text(a.id)} | {cell(a.title)} | {markdown_text(a.source) if a.source else '–'} | {len(a.text):,} | {len(a.paragraphs)} | "
-            f"{len(a.captions)} | {len(a.quotes)} | {len(a.dates)} | {len(a.figures)} | {len(a.dropped)} |" for a in articles]
-    lines = ["# syria_notes report", "",
-             f"syria_notes {__version__} read {len(articles)} article{'s'[:len(articles) != 1]} "
-             f"({sum(len(a.text) for a in articles):,} characters in all).", "",
-             "| article | title | source | characters | paragraphs | captions | quotes | dates | figures | dropped lines |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|", *rows]
-    if places:
-        from collections import Counter
-        placed = [p for p in places if p.lat is not None]
-        counts = Counter((p.name, p.country_code, p.feature, p.method, round(p.lat, 4), round(p.lon, 4)) for p in placed)
-        lines += ["", "## Places", "", f"{len(places)} mentions of places; {len(placed)} placed, {len(places) - len(placed)} not.", "",
-                  "| place | country | kind | method | lat | lon | mentions |", "|---|---|---|---|---:|---:|---:|",
-                  *[f"| {markdown_text(n)} | {markdown_text(cc) if cc else '–'} | {markdown_text(f or '–')} | {markdown_text(m)} | {lat} | {lon} | {k} |"
-                    for (n, cc, f, m, lat, lon), k in sorted(counts.items(), key=lambda x: (-x[1], x[0][0]))]]
-        unplaced = [p for p in places if p.lat is None]
-        if unplaced:
-            lines += ["", "Not placed (no gazetteer entry, and no place the text puts them in):", "",
-                      *[f"- {markdown_text(p.doc)}: \"{markdown_text(p.text)}\" ({markdown_text(p.label)})" for p in unplaced]]
-        lines += ["", "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0. Places marked "
-                  "`containment` are placed at the place the text says they are in."]
-    if failures:
-        lines += ["", "## Documents that failed", "",
-                  f"{len(failures)} document{'s'[:len(failures) != 1]} could not be read or worked on; they are in none of the "
-                  "files here (also listed in `errors.jsonl`):", "", *[f"- {markdown_text(describe(f))}" for f in failures]]
-    written = [name for name in REPORT_OUTPUTS if name not in missing]
-    lines += ["", "## Files", "", *[f"- `{name}`: {REPORT_OUTPUTS[name]}" for name in written]]
-    if missing:
-        lines += ["", "## Not in this report", "",
-                  "No place in these articles could be placed, so these outputs are absent, not empty:", "",
-                  *[f"- `{name}`: {REPORT_OUTPUTS[name]}" for name in missing]]
-    return "\n".join(lines) + "\n"
-
 def run_report(args) -> int:
     "`syria-notes report INPUT... -o DIR`."
-    from syria_notes.articles import article_record
-    from syria_notes.places import places_geojson
     from syria_notes.process import article_meta, process
     if args.workers < 1: raise InputError("--workers", "must be 1 or more")
     inputs = _open(args)
@@ -470,24 +404,8 @@ def run_report(args) -> int:
             _place_online(args, geocoder, found)
             articles.append(article); places += found; metas[article.id] = meta; run.done += 1
             if doc.path and doc.origin == doc.path: links[doc.id] = os.path.relpath(Path(doc.path).resolve(), out.resolve())
-        atomic_write(out/"articles.json", json.dumps([article_record(a) for a in articles], ensure_ascii=False, indent=1) + "\n")
-        atomic_write(out/"places.csv", places_csv(places, metas))
-        atomic_write(out/"places.geojson", json.dumps(places_geojson(places, metas), ensure_ascii=False, indent=1) + "\n")
-        written = ["articles.json", "places.csv", "places.geojson"]
-        if any(p.lat is not None for p in places):
-            from syria_notes.maps import article_names, interactive_map, plot_places, save_interactive, save_map
-            import matplotlib.pyplot as plt
-            names = article_names(articles)
-            if not args.quiet: _say("report", f"drawing the maps of {sum(p.lat is not None for p in places)} placed mentions")
-            fig = plot_places(places, names=names)
-            save_map(fig, out/"map"); plt.close(fig)
-            save_interactive(interactive_map(places, titles=names, links=links), out/"map.html")
-            written += ["map.png", "map.svg", "map.html"]
-        missing = [name for name in REPORT_OUTPUTS if name not in written]
-        for stale in missing: (out/stale).unlink(missing_ok=True)
-        if run.failures: atomic_write(out/"errors.jsonl", "".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in run.failures))
-        else: (out/"errors.jsonl").unlink(missing_ok=True)
-        atomic_write(out/"summary.md", write_summary(articles, missing, places, run.failures))
+        missing = write_report(out, articles, places, metas, run.failures, links, None if args.quiet else lambda m: _say("report", m))
+        written = [n for n in REPORT_OUTPUTS if n not in missing]
     status = run.finish(f"read {run.done} article{'s'[:run.done != 1]}, found {len(places)} place mentions; wrote "
                         f"{', '.join(str(out/n) for n in [*written, *(['errors.jsonl'] if run.failures else []), 'summary.md'])}")
     if missing: _say("report", f"incomplete: no place could be placed, so there is no map: {', '.join(missing)} not written")
@@ -500,7 +418,11 @@ def _interrupt(signum, frame): raise KeyboardInterrupt
 def main(argv:list[str]|None=None, # arguments; defaults to `sys.argv[1:]`
         ) -> int:
     "Run `syria-notes` and return its exit status."
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # "gazetteer download -q SY": argparse ends a positional list at an option; the files after it are files too
+        if args.command == "gazetteer" and not any(x.startswith("-") for x in extra): args.files += extra
+        else: parser.parse_args(argv)  # the usual one-line usage error
     if threading_main() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as Ctrl-C does: outputs left whole
     try: return args.run(args)

@@ -340,3 +340,17 @@ def test_progress_shows_on_a_terminal_and_not_with_quiet(cli):
     assert status == 0 and "%|" not in quiet and quiet.strip() == "", quiet
     piped = run(cli, "places", ROOT/"seeds")  # standard error to a pipe (a log file): no bar, the summary only
     assert "%|" not in piped.stderr and piped.stderr.count("\n") == 1
+
+
+def test_every_command_s_help_says_what_it_reads_writes_and_returns(cli):
+    "Issue 17: each --help lists inputs, options with defaults, outputs, one example and the exit statuses; the README's table agrees."
+    from syria_notes.cli import COMMANDS, GUIDE
+    readme = (ROOT/"README.md").read_text(encoding="utf-8")
+    for name, (help, _) in COMMANDS.items():
+        result = run(cli, name, "--help")
+        assert result.returncode == 0, result.stderr
+        text = " ".join(result.stdout.split())
+        writes, example = GUIDE[name]
+        for part in ("usage:", "options:", "output:", " ".join(writes.split()), "example:", example, "exit status:", "4 some documents failed"):
+            assert part in text, (name, part)
+        assert f"| `{name}` | {help} | {writes} | `{example}` |" in readme, f"README's command table: {name}"
