@@ -19,9 +19,9 @@ from .ranker import Context, Ranker, default_ranker, document_context, km, rank
 from .recognise import Mention, recognise
 
 # %% auto #0
-__all__ = ['SUBPLACE_RADIUS_KM', 'PARENT_KM', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer', 'make_place_resolver',
-           'places_nlp', 'find_places', 'dateline_reading', 'joined_text', 'to_source', 'article_places',
-           'places_frame', 'places_geojson']
+__all__ = ['SUBPLACE_RADIUS_KM', 'PARENT_KM', 'PLACE_COMPONENTS', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer',
+           'make_place_resolver', 'places_nlp', 'find_places', 'dateline_reading', 'joined_text', 'to_source',
+           'article_places', 'places_frame', 'places_geojson']
 
 # %% ../nbs/04_places.ipynb #59ee4af5
 @dataclass
@@ -184,24 +184,19 @@ def make_place_resolver(nlp:Language, name:str):
 for _name, _factory in (("place_recognizer", make_place_recognizer), ("place_resolver", make_place_resolver)):
     if not Language.has_factory(_name): Language.factory(_name, func=_factory)  # once, even if this runs twice
 
-_places_nlp:dict = {}
+PLACE_COMPONENTS = ("place_recognizer", "place_resolver")
 _places_lock = threading.Lock()
 
 def places_nlp(model:str|None=None, # spaCy pipeline; defaults to `get_settings().model`
               ) -> Language:
-    "The spaCy pipeline with the place components, loaded once per process."
-    import spacy
-    name = resolve_model(model or get_settings().model)  # "md" is a folder inside a package, not a name spaCy knows
+    "The process's one spaCy pipeline (`load_nlp`), with the place components added on first use."
+    from syria_notes.core import load_nlp
     with _places_lock:
-        if name not in _places_nlp:
-            from syria_notes.core import load_nlp
-            load_nlp(name)  # the clear error if the model is missing
+        nlp = load_nlp(model)  # shared: quotes read with the same pipeline, the place components left out
+        if "place_recognizer" not in nlp.pipe_names:
             default_gazetteer()  # opened (built on first use) now, not inside the first document's time budget
-            nlp = spacy.load(name, exclude=["lemmatizer"])
-            nlp.add_pipe("place_recognizer")
-            nlp.add_pipe("place_resolver")
-            _places_nlp[name] = nlp
-        return _places_nlp[name]
+            for name in PLACE_COMPONENTS: nlp.add_pipe(name)
+        return nlp
 
 # %% ../nbs/04_places.ipynb #c9821fcf
 def find_places(text:str,            # the document's text

@@ -86,7 +86,8 @@ def find_quotes(article:Article, # a segmented article
         from syria_notes.core import load_nlp
         nlp = load_nlp()
     parts = readable_pieces(article, ("highlights", "paragraphs"))
-    pieces = [_Piece(s, c, d) for (s, c), d in zip(parts, nlp.pipe(c.text for _, c in parts))]
+    places = [n for n in ("place_recognizer", "place_resolver") if n in nlp.pipe_names]  # the pipeline is shared with places
+    pieces = [_Piece(s, c, d) for (s, c), d in zip(parts, nlp.pipe((c.text for _, c in parts), disable=places))]
     mentions = []  # (raw start, sentence key, name) of every person named, in order
     for k, p in enumerate(pieces):
         for e in p.doc.ents:
