@@ -11,7 +11,7 @@ from pathlib import Path
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from .core import SyriaNotesError, cache_dir
+from .core import SyriaNotesError, atomic_write, cache_dir
 from .names import fold, key_consonants, translit_keys
 from .layers import check_addition, layer_files, layer_notes
 from .indexer import ARTICLES, QUALITY, name_key, strip_article
@@ -232,10 +232,7 @@ class Gazetteer:
         "Add a GeoNames dump or CSV of places to the index (kept in the cache folder, rebuilt with it); the number added."
         count = check_addition(Path(path))  # refuse a bad file before touching the index
         self.additions_dir.mkdir(parents=True, exist_ok=True)
-        dest = self.additions_dir/Path(path).name
-        tmp = dest.with_name(f".{dest.name}.tmp")
-        tmp.write_bytes(Path(path).read_bytes())
-        os.replace(tmp, dest)
+        atomic_write(self.additions_dir/Path(path).name, Path(path).read_bytes())
         self.ensure(progress)
         return count
 
