@@ -266,9 +266,11 @@ def places_frame(places:list[Place]):
     import pandas as pd
     return pd.DataFrame([asdict(p) for p in places], columns=PLACE_FIELDS)
 
-def places_geojson(places:list[Place]) -> dict:
+def places_geojson(places:list[Place],
+                   metas:dict|None=None, # document id -> what each feature carries of its article (`syria_notes.process.article_meta`)
+                  ) -> dict:
     "The placed mentions as an RFC 7946 FeatureCollection (unplaced ones have no geometry to give)."
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(p.lon, 6), round(p.lat, 6)]},
-         "properties": {k: v for k, v in asdict(p).items() if k not in ("lat", "lon")}}
+         "properties": {k: v for k, v in asdict(p).items() if k not in ("lat", "lon")} | (metas or {}).get(p.doc, {})}
         for p in places if p.lat is not None]}
