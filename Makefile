@@ -3,6 +3,7 @@
 #   make test     notebooks and library in step, notebook tests (all flags), pytest (browser and JupyterLab included)
 #                 locally, skip the slow end-to-end tests: make test PYTEST_ARGS='-m "not browser and not jupyter"'
 #   make readme   README.md from nbs/index.ipynb
+#   make report-notebook   syria_notes/assets/report.ipynb (the report notebook the package ships) from nbs/10_ceasefire.ipynb
 #   make docs     the Quarto site with nbdev_docs where quarto is installed, else an offline preview in _site/
 #   make bench    benchmark figures (printed; never timed tests); installs the optional md pipeline first (make models)
 #   make models   install the optional spaCy pipelines of requirements/models.txt (SYRIA_NOTES_MODEL=md)
@@ -28,7 +29,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCK_OPTS := --quiet --generate-hashes --allow-unsafe --no-emit-index-url \
              --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help install models train browser test check-sync nbtest pytest readme docs bench report lock clean
+.PHONY: help install models train browser test check-sync nbtest pytest readme report-notebook docs bench report lock clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -76,6 +77,9 @@ test: install browser
 
 readme: install
 	$(BIN)/python .ci/readme.py
+
+report-notebook: install
+	$(BIN)/python -c 'from syria_notes.notebook_report import package_report; print("wrote", package_report())'
 
 docs: install
 	@if command -v quarto > /dev/null; then \

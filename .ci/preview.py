@@ -88,6 +88,8 @@ def main(nbs: Path, out: Path):
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     shutil.copy(nbs/"styles.css", out/"styles.css")
+    for pattern in config["project"].get("resources", []):  # files the pages show, as Quarto copies them
+        for f in nbs.glob(pattern): shutil.copy(f, out/f.name)
     exporter = HTMLExporter(template_name="basic")
     for page in pages:
         body, _ = exporter.from_notebook_node(static_notebook(visible_notebook(nbs/page)))

@@ -21,7 +21,7 @@ from .recognise import Mention, recognise
 # %% auto #0
 __all__ = ['SUBPLACE_RADIUS_KM', 'PARENT_KM', 'PLACE_COMPONENTS', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer',
            'make_place_resolver', 'places_nlp', 'find_places', 'dateline_reading', 'joined_text', 'to_source',
-           'article_places', 'places_frame', 'places_geojson']
+           'article_places', 'places_table', 'places_geojson']
 
 # %% ../nbs/04_places.ipynb #59ee4af5
 @dataclass
@@ -256,8 +256,8 @@ def article_places(article:Article, nlp:Language|None=None) -> list[Place]:
 # %% ../nbs/04_places.ipynb #f8df01b6
 PLACE_FIELDS = [f for f in Place.__dataclass_fields__]
 
-def places_frame(places:list[Place]):
-    "The places as a pandas DataFrame, one row per mention."
+def places_table(places:list[Place]):
+    "The places as a plain pandas DataFrame, one row per mention (`syria_notes.frames.places_frame` adds the articles' fields and types)."
     import pandas as pd
     return pd.DataFrame([asdict(p) for p in places], columns=PLACE_FIELDS)
 
