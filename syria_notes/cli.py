@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cli.ipynb #b04a13f8
 from __future__ import annotations
-import argparse, contextlib, csv, io, json, os, signal, sys, textwrap
+import argparse, contextlib, csv, io, json, os, re, signal, sys, textwrap
 from dataclasses import asdict
 from pathlib import Path
 
@@ -91,7 +91,8 @@ GUIDE = {
     "corpus": ("OUT/places/, OUT/articles/, OUT/errors/ (Parquet, one file per partition) and OUT/manifest.json",
                "syria-notes corpus archive.jsonl -o out/ --workers 2"),
     "report": ("DIR/articles.json, places.csv, places.geojson, map.png, map.svg, map.html, summary.md "
-               "(errors.jsonl when a document failed)", "syria-notes report seeds/*.txt -o report"),
+               "(errors.jsonl when a document failed); with --notebook also report.ipynb, report.html and report_map.html",
+               "syria-notes report seeds/*.txt -o report --notebook"),
 }
 
 COMMANDS = {  # name: (help, function adding its arguments)
@@ -145,7 +146,11 @@ COMMANDS = {  # name: (help, function adding its arguments)
                           p.add_argument("-q", "--quiet", action="store_true", help="no progress bar"), _period(p))),
     "report": ("the main job: maps, places, parsed articles and a summary in one folder",
                lambda p: (_documents(p), p.add_argument("-o", "--output", metavar="DIR", required=True),
-                          _workers(p), _online(p), _period(p))),
+                          _workers(p), _online(p), _period(p),
+                          p.add_argument("--notebook", action="store_true",
+                                         help="also run the report notebook (10_ceasefire, parameterised) on the inputs and write "
+                                              "DIR/report.ipynb, executed, and DIR/report.html, which reads offline"),
+                          p.add_argument("--title", metavar="TEXT", help="the report notebook's title (with --notebook)"))),
 }
 
 # %% ../nbs/07_cli.ipynb #e9688760
@@ -387,6 +392,9 @@ def run_report(args) -> int:
     "`syria-notes report INPUT... -o DIR`."
     from syria_notes.process import article_meta, process
     if args.workers < 1: raise InputError("--workers", "must be 1 or more")
+    if args.notebook and (bad := next((x for x in args.inputs if x == "-" or re.match(r"(?i)https?://", x)), None)):
+        raise InputError(bad, "the report notebook reads files and folders, not standard input or web addresses (leave out --notebook)")
+    if args.title and not args.notebook: raise InputError("--title", "names the report notebook: give --notebook too")
     inputs = _open(args)
     geocoder = _online_geocoder(args)
     out = Path(args.output)
@@ -406,6 +414,11 @@ def run_report(args) -> int:
             if doc.path and doc.origin == doc.path: links[doc.id] = os.path.relpath(Path(doc.path).resolve(), out.resolve())
         missing = write_report(out, articles, places, metas, run.failures, links, None if args.quiet else lambda m: _say("report", m))
         written = [n for n in REPORT_OUTPUTS if n not in missing]
+        if args.notebook:  # the notebook reads the inputs again, in its own kernel: the same pipeline, the same answers
+            from syria_notes.notebook_report import run_report_notebook
+            if not args.quiet: _say("report", "running the report notebook")
+            ipynb, page = run_report_notebook(args.inputs, out, title=args.title, since=args.since, until=args.until)
+            written += [ipynb.name, page.name, "report_map.html"]
     status = run.finish(f"read {run.done} article{'s'[:run.done != 1]}, found {len(places)} place mentions; wrote "
                         f"{', '.join(str(out/n) for n in [*written, *(['errors.jsonl'] if run.failures else []), 'summary.md'])}")
     if missing: _say("report", f"incomplete: no place could be placed, so there is no map: {', '.join(missing)} not written")
