@@ -11,6 +11,7 @@ from pathlib import Path, PurePath
 from urllib.parse import quote, urlsplit
 
 from . import __version__
+from .core import atomic_path, atomic_write
 from .places import Place
 
 # %% auto #0
@@ -259,9 +260,8 @@ def save_map(fig, stem:str|os.PathLike, dpi:int=300) -> list[Path]:
     with matplotlib.rc_context({"svg.hashsalt": "syria_notes", "svg.fonttype": "path"}):
         for ext, meta in (("png", {"Software": f"syria_notes {__version__}"}), ("svg", {"Date": None, "Creator": f"syria_notes {__version__}"})):
             path = stem.with_suffix(f".{ext}")
-            tmp = path.with_name(f".{path.name}.tmp")
-            fig.savefig(tmp, dpi=dpi, format=ext, metadata=meta, bbox_inches="tight", pad_inches=0.15)
-            os.replace(tmp, path)
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, dpi=dpi, format=ext, metadata=meta, bbox_inches="tight", pad_inches=0.15)
             written.append(path)
     return written
 
@@ -382,11 +382,7 @@ def map_html(m) -> str:
 
 def save_interactive(m, path:str|os.PathLike) -> Path:
     "Write folium map `m` as a self-contained, reproducible HTML page."
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(map_html(m), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, map_html(m))
 
 # %% ../nbs/06_maps.ipynb #c356330d
 _MARKDOWN_ACTIVE = re.compile(r"[\\`*\[\]|~<]|&(?=#?[0-9A-Za-z]+;)|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
