@@ -4,318 +4,34 @@
 
 # %% ../nbs/01_articles.ipynb #6f263ed3
 from __future__ import annotations
-import html, os, re
+import os, re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .core import InputError, load_nlp
-from .inputs import ARTICLE_FORMATS, ArticleFile, Document, article_document, table_shape
+from .documents import ARTICLE_FORMATS, ArticleFile, Document, article_document, table_shape
+from .text import (
+    BLOCK_TAGS, Article, Caption, CleanText, Dropped, Line, Span, Timestamp, clean_markup, html_lines, mask_html,
+    readable_pieces, split_lines, _ANY_TAG)
+from .shapes import (
+    HIGHLIGHT_MARKERS, caption_credit, furniture_reason, headline_shaped, match_dateline, normal, parse_timestamp,
+    photo_credit, split_authors, words, _BULLET, _BYLINE, _CAPTION_LABEL, _CREDIT_LABEL, _SENTENCE_END)
+from .quotes import find_quotes
+from .dates import find_dates
+from .figures import find_figures
 
 # %% auto #0
-__all__ = ['BLOCK_TAGS', 'UI_PHRASES', 'LIST_HEADINGS', 'GALLERY_CONTROLS', 'HIGHLIGHT_MARKERS', 'SHARE_VERBS', 'PLATFORMS',
-           'SHARE_WORDS', 'TIMEZONES', 'STORY_LABELS', 'PHOTO_AGENCIES', 'CleanText', 'clean_markup', 'Span', 'Caption',
-           'Dropped', 'Timestamp', 'Line', 'split_lines', 'words', 'normal', 'headline_shaped', 'thumbnail_strip',
-           'furniture_reason', 'site_notice', 'parse_timestamp', 'split_authors', 'photo_credit', 'match_dateline',
-           'credit_shaped', 'caption_credit', 'segment', 'mask_html', 'html_lines', 'element_credit', 'segment_html',
-           'Article', 'Citation', 'citations_in', 'readable_pieces', 'find_citations', 'reported_from', 'read_article',
-           'article_record', 'dropped_share']
+__all__ = ['segment', 'element_credit', 'segment_html', 'Citation', 'citations_in', 'find_citations', 'reported_from',
+           'read_article', 'article_record', 'dropped_share', 'BLOCK_TAGS', 'Article', 'Caption', 'CleanText',
+           'Dropped', 'Line', 'Span', 'Timestamp', 'clean_markup', 'html_lines', 'mask_html', 'readable_pieces',
+           'split_lines']
 
-# %% ../nbs/01_articles.ipynb #46a0dedc
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_TAG = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
-BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "header", "footer",
-              "aside", "section", "article", "main", "figure", "figcaption", "blockquote", "tr", "td", "th",
-              "table", "dd", "dt", "form", "title", "body", "html", "button", "hr", "dl", "details", "summary",
-              "address", "pre", "caption", "fieldset", "legend", "menu", "dialog"}
-
-@dataclass(frozen=True)
-class CleanText:
-    "A clean view of a stretch of raw text, each clean character mapped back to the raw characters it came from."
-    text:str          # entities decoded, tags stripped, runs of whitespace made one space
-    starts:tuple      # raw offset where clean character i begins
-    ends:tuple        # raw offset where clean character i ends
-
-    def raw_span(self, i:int, j:int) -> tuple[int, int]:
-        "Raw (start, end) of the clean characters `i:j`."
-        return self.starts[i], self.ends[j - 1]
-
-def clean_markup(raw:str, offset:int=0) -> CleanText:
-    "Decode HTML entities, strip tags (a block's tag leaves a space), collapse whitespace; keep offsets (plus `offset`)."
-    chars, starts, ends, pos = [], [], [], 0
-    for m in _ENTITY.finditer(raw):  # 1. entities, each one clean character mapped to the whole entity
-        for k in range(pos, m.start()): chars.append(raw[k]); starts.append(k); ends.append(k + 1)
-        for ch in html.unescape(m.group()): chars.append(ch); starts.append(m.start()); ends.append(m.end())
-        pos = m.end()
-    for k in range(pos, len(raw)): chars.append(raw[k]); starts.append(k); ends.append(k + 1)
-    decoded, keep = "".join(chars), [True] * len(chars)
-    for m in _TAG.finditer(decoded):  # 2. tags, including those that were entity-encoded; a block's edge separates words
-        for k in range(m.start(), m.end()): keep[k] = False
-        if m["name"].lower() in BLOCK_TAGS: keep[m.start()], chars[m.start()] = True, " "
-    out, o_starts, o_ends = [], [], []
-    for ch, s, e, k in zip(chars, starts, ends, keep):  # 3. whitespace
-        if not k: continue
-        if ch.isspace():
-            if not out or out[-1] == " ": continue
-            ch = " "
-        out.append(ch); o_starts.append(s + offset); o_ends.append(e + offset)
-    while out and out[-1] == " ": out.pop(); o_starts.pop(); o_ends.pop()
-    return CleanText("".join(out), tuple(o_starts), tuple(o_ends))
-
-# %% ../nbs/01_articles.ipynb #1db7d485
-@dataclass
-class Span:
-    "A piece of an article: `raw == article.text[start:end]`, `text` its clean form."
-    start:int   # offset of the first character in the article's text
-    end:int     # offset after the last character
-    text:str    # entities decoded, embedded tags stripped, whitespace collapsed
-    raw:str = field(repr=False, default="")  # the characters of the source, exactly
-
-@dataclass
-class Caption(Span):
-    credit:str|None = None  # photo credit as printed, e.g. "AFP / Sputnik / Michael Klimentyev"
-
-@dataclass
-class Dropped(Span):
-    reason:str = ""  # why the line is not part of the article
-
-@dataclass
-class Timestamp(Span):
-    kind:str = ""                  # "published" or "updated"
-    value:datetime|None = None     # timezone-aware
-
-@dataclass
-class Line:
-    "A non-blank line of the source, with its clean view."
-    number:int        # 1-based line number
-    start:int; end:int
-    clean:CleanText
-    blank_before:bool; blank_after:bool
-    @property
-    def text(self): return self.clean.text
-    def span(self, cls=Span, **kw): return cls(self.start, self.end, self.text, **kw)
-
-def split_lines(text:str) -> list[Line]:
-    "The lines of `text` that show some text (not only white space or tags), indentation excluded from each line's span."
-    spans, pos = [], 0
-    for raw in text.splitlines(keepends=True):
-        content = raw.rstrip("\r\n")
-        lead = len(content) - len(content.lstrip())
-        start, end = pos + lead, pos + len(content.rstrip())
-        spans.append((start, end, clean_markup(text[start:end], start) if end > start else None))
-        pos += len(raw)
-    shown = [clean is not None and clean.text != "" for _, _, clean in spans]  # a line of tags alone is blank too
-    return [Line(i + 1, start, end, clean, i == 0 or not shown[i - 1], i == len(spans) - 1 or not shown[i + 1])
-            for i, (start, end, clean) in enumerate(spans) if shown[i]]
-
-# %% ../nbs/01_articles.ipynb #65aba744
-# ---- line shapes --------------------------------------------------------------------------------
-_SENTENCE_END = tuple('.?!:;"”’)')
-UI_PHRASES = {  # interface text that news pages of many outlets print around articles
-    "breaking news", "just watched", "must watch", "replay", "more videos", "read more", "hide caption",
-    "show caption", "advertisement", "share", "share this", "close", "skip ad", "related", "related articles",
-    "related stories", "watch", "video", "videos", "photos", "next", "previous", "subscribe", "sign up",
-    "click here", "continue reading", "most read", "trending", "top stories", "live updates", "see more",
-    "load more", "comments", "show comments", "expand", "play", "pause", "listen", "print", "email",
-    "story highlights", "key points", "highlights", "summary", "skip to main content", "skip to content",
-    "menu", "search", "log in", "sign in", "live", "key events", "show key events only", "show all posts"}
-LIST_HEADINGS = {"most read", "most popular", "most viewed", "trending", "top stories", "related", "related articles",
-                 "related stories", "recommended", "more stories", "more from this section", "you may also like",
-                 "related topics", "more on this story", "top stories"}
-GALLERY_CONTROLS = {"hide caption", "show caption", "expand caption", "collapse caption"}
-HIGHLIGHT_MARKERS = {"story highlights", "key points", "highlights", "summary"}
-_BULLET = re.compile(r"^[•·▪\-*]\s+")
-_COUNTER = re.compile(r"^\d{1,3} of \d{1,3}$")
-_ENTRY_TIME = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?$")
-_CAPTION_LABEL = re.compile(r"^(?:image|photo|picture|media|video)\s+(?P<label>caption|source|credit|copyright)s?\s*[,:]?\s*(?P<rest>.*)$", re.I)
-_DURATION = re.compile(r"\s\d{1,2}:\d{2}$")
-_GALLERY_TITLE = re.compile(r"^(?:photos?|video|gallery|in pictures|watch)\s*:", re.I)
-_RELATED = re.compile(r"^(?:related|see also|also read|read more|more|watch|listen)\s*:", re.I)
-_CREDITS = re.compile(r"^(?:additional )?(?:reporting|writing|editing|compiled|produced)(?: and \w+)? by\b", re.I)
-_CALL_TO_ACTION = re.compile(r"\b(?:with us|follow us|sign up|subscribe to|our newsletter|download (?:our|the) app|"
-                             r"find out what's happening|get the latest)\b", re.I)
-
-def words(s:str) -> list[str]: return re.findall(r"[\w'’-]+", s)
-
-def normal(s:str) -> str: return " ".join(words(s.lower()))
-
-_OPEN_ENDED = {"of", "the", "a", "an", "and", "or", "to", "for", "in", "on", "at", "by", "with", "from", "that",
-               "as", "but", "his", "her", "its", "their", "is", "was", "are", "were", "has", "have", "had", "be"}
-
-def headline_shaped(s:str) -> bool:
-    "Short, capitalised and closed: a headline, heading or link text, not a sentence or a fragment of one."
-    w = words(s)
-    return (1 <= len(w) <= 14 and not s.rstrip().endswith(_SENTENCE_END) and not s[:1].islower()
-            and w[-1].lower() not in _OPEN_ENDED)
-
-def thumbnail_strip(s:str) -> bool:
-    "A run of the same label repeated with numbers, as a gallery's thumbnail strip prints."
-    w = [x.lower() for x in words(re.sub(r"\d+", " ", s))]
-    pairs = list(zip(w, w[1:]))
-    if len(pairs) < 6 or len(re.findall(r"\d+", s)) < 3: return False
-    top = max(pairs.count(p) for p in set(pairs))
-    return top >= 3 and 2 * top / len(w) >= 0.4
-
-def furniture_reason(s:str) -> str|None:
-    "Why line text `s` is page furniture, judged by its shape alone; None if it is not."
-    n = normal(s)
-    if _COUNTER.match(s): return "gallery counter"
-    if _ENTRY_TIME.match(s): return "entry time"
-    if (m := _CAPTION_LABEL.match(s)) and (not m["rest"] or (m["label"].lower() != "caption" and len(words(m["rest"])) <= 8)):
-        return "caption label"
-    if thumbnail_strip(s): return "thumbnail strip"
-    if n in GALLERY_CONTROLS: return "gallery control"
-    if n in LIST_HEADINGS: return "list heading"
-    if n in UI_PHRASES: return "interface text"
-    if notice := site_notice(s): return notice  # translation notices, share widgets, cookie banners, related lists
-    if s.isupper() and len(words(s)) <= 4: return "interface text"
-    if _GALLERY_TITLE.match(s) and len(words(s)) <= 14: return "gallery title"
-    if _DURATION.search(s) and headline_shaped(_DURATION.sub("", s)): return "video link"
-    if _CALL_TO_ACTION.search(s) and len(words(s)) <= 30: return "call to action"
-    if _RELATED.match(s) and len(words(s)) <= 16: return "related story link"
-    if _CREDITS.match(s) and len(words(s)) <= 20: return "production credits"
-    return None
-
-# %% ../nbs/01_articles.ipynb #0428a42e
-# machine translation, however the outlet words it: "Powered by automated translation", "This article was automatically
-# translated", "Translated by Google", "Machine translation", "AI-translated"
-_MACHINE_TRANSLATION = re.compile(
-    r"\b(?:automat(?:ed|ic|ically)|machine|auto|computer|ai)[- ]?(?:generated[- ])?translat\w*+"
-    r"|\btranslat(?:ed|ion)\s++(?:automatically|(?:(?:is\s++)?(?:powered|provided|done)\s++)?(?:by|with|using|via)\s++"
-    r"(?:an?\s++)?(?:machine|google|deepl|bing|microsoft|yandex|chatgpt|ai|artificial intelligence)\b)"
-    r"|\bgoogle\s++translate\b", re.I)
-_THIS_TEXT = re.compile(r"\b(?:this|the)\s++(?:article|page|text|content|story|post|report|translation|version)\b", re.I)
-_SHOW_ORIGINAL = re.compile(r"^(?:show|view|see|read)\s++(?:the\s++)?original(?:\s++(?:text|article|language|version))?$", re.I)
-# share buttons: a line of nothing but share verbs and platform names, with a verb, or platforms alone ("Facebook
-# Twitter WhatsApp"; not "Twitter and Facebook", the end of a sentence wrapped onto its own line)
-SHARE_VERBS = {"share", "shares", "sharing", "tweet", "retweet"}
-PLATFORMS = {"facebook", "twitter", "whatsapp", "linkedin", "telegram", "reddit", "pinterest", "messenger", "flipboard",
-             "bluesky", "viber"}
-SHARE_WORDS = SHARE_VERBS | PLATFORMS | {
-    "x", "email", "e-mail", "mail", "print", "copy", "link", "copied", "url", "sms", "pin", "it", "threads", "this", "article",
-    "story", "page", "post", "video", "on", "via", "to", "with", "by", "the", "your", "friends", "or", "and", "click", "opens",
-    "in", "new", "window", "tab", "comment", "comments", "save", "gift", "send", "more", "options", "social", "media", "icon"}
-# cookie and consent banners: cookies addressed to the reader, or the banner's buttons
-_COOKIES = re.compile(
-    r"\b(?:we|this\s++(?:site|website)|our\s++(?:site|website|partners)|(?:site|website)\s++uses)\b[^.]{0,60}?\bcookies\b"
-    r"|\b(?:accept|allow|reject|decline|manage|block|enable|use\s++of)\s++(?:all\s++)?(?:the\s++)?(?:optional\s++)?cookies\b"
-    r"|\bcookies?\s++(?:policy|settings|preferences|consent|notice|statement|banner)\b"
-    r"|\bby\s++(?:continuing\s++to\s++(?:browse|use)|using|browsing)\s++(?:this|our|the)\s++(?:site|website|service|page)"
-    r"|^(?:accept|reject|allow|decline|agree)(?:\s++all)?$|^(?:manage|customi[sz]e)\s++(?:settings|preferences|options|choices)$"
-    r"|^we\s++value\s++your\s++privacy\b", re.I)
-# the heading of a list of other stories, in the words outlets use for it (matched against `normal` text)
-_LIST_HEADING = re.compile(
-    r"related(?:\s(?:articles?|stories|story|content|coverage|news|reading|links|topics|posts|videos?|items))?"
-    r"|more\s(?:on|about|from)\s(?:this|the|these|our)\s(?:story|stories|topic|topics|subject|section|author|issue)"
-    r"|you\s(?:may|might|could)\s(?:also\s)?(?:like|enjoy|be\sinterested\sin)"
-    r"|(?:we\s)?recommend(?:ed)?(?:\s(?:for\syou|stories|articles|reading))?"
-    r"|(?:further|also|suggested|recommended)\sreading|read\s(?:next|also)|also\sread|see\salso|what\sto\sread\snext"
-    r"|most\s(?:read|popular|viewed|shared|commented|watched|recent)|top\sstories|trending(?:\s(?:now|stories|topics))?"
-    r"|more\s(?:stories|news|headlines)|don'?t\smiss|editor'?s\spicks|popular\s(?:now|today|stories)|latest\s(?:news|stories)")
-
-def site_notice(s:str) -> str|None:
-    "Which site notice line `s` is: 'translation notice', 'share widget', 'cookie notice' or 'list heading'; None if none."
-    w = words(s)
-    if not w: return None
-    if _SHOW_ORIGINAL.match(s) or (_MACHINE_TRANSLATION.search(s) and (len(w) <= 12 or (len(w) <= 45 and _THIS_TEXT.search(s)))):
-        return "translation notice"
-    low = [x.lower() for x in w]
-    buttons = all(x in SHARE_WORDS or re.fullmatch(r"\d[\d.,]*k?", x) for x in low)  # "1.2k shares"
-    if (buttons and len(w) <= 20 and not s.rstrip().endswith((".", "!", "?", ",", ";", ":"))
-            and (SHARE_VERBS & set(low) or (PLATFORMS & set(low) and not {"and", "or"} & set(low)))):
-        return "share widget"
-    if len(w) <= 80 and _COOKIES.search(s): return "cookie notice"
-    if len(w) <= 8 and _LIST_HEADING.fullmatch(normal(s)): return "list heading"
-    return None
-
-# %% ../nbs/01_articles.ipynb #3bd07e5c
-# ---- metadata -----------------------------------------------------------------------------------
-_BYLINE = re.compile(r"^By\s+(?P<names>.+?)(?:,\s*(?P<source>[A-Z][\w&. ]{1,40}))?$")
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-# possessive `\s*+`: runs of spaces between optional parts must not be split every way (cubic time)
-_TIMESTAMP = re.compile(
-    r"^(?P<kind>Updated|Published|Posted|Last updated)?:?\s*+(?P<time>\d{1,2}:\d{2}\s*+[AaPp]\.?[Mm]\.?)?\s*+"
-    r"(?P<tz>[A-Z]{2,4})?,?\s*+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*+)?"
-    rf"(?P<date>(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS}),?\s+\d{{4}})\s*+$")
-TIMEZONES = {"ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York",
-             "CT": "America/Chicago", "PT": "America/Los_Angeles", "GMT": "UTC", "UTC": "UTC",
-             "BST": "Europe/London", "CET": "Europe/Paris", "EET": "Europe/Istanbul"}
-
-def parse_timestamp(s:str) -> tuple[str, datetime]|None:
-    "`('updated', datetime)` from a line like 'Updated 7:34 AM ET, Thu December 29, 2016'."
-    m = _TIMESTAMP.match(s)
-    if not m: return None
-    parts = re.sub(r",", "", m["date"]).split()
-    day = datetime.strptime(" ".join(parts if parts[0][0].isalpha() else [parts[1], parts[0], parts[2]]), "%B %d %Y")
-    if m["time"]:
-        t = datetime.strptime(re.sub(r"[.\s]", "", m["time"]).upper(), "%I:%M%p")
-        day = day.replace(hour=t.hour, minute=t.minute)
-    zone = TIMEZONES.get(m["tz"] or "")
-    if m["tz"] and not zone: return None
-    value = day.replace(tzinfo=ZoneInfo(zone)) if zone else day.date()
-    return ("updated" if (m["kind"] or "").lower().endswith("updated") else "published"), value
-
-def split_authors(names:str) -> list[str]:
-    return [n.strip() for n in re.split(r",\s*|\s+and\s+|\s*&\s*", names) if n.strip()]
-
-_CREDIT = re.compile(r"[(\s](?P<credit>[A-Z][\w.'-]*(?:\s*/\s*[\w.'’ -]+)+)\)(?:,.*)?\s*$")
-
-def photo_credit(s:str) -> str|None:
-    "The photo credit a caption ends with: '(AFP / Sputnik / Michael Klimentyev)'."
-    m = _CREDIT.search(s)
-    return m["credit"].strip() if m else None
-
-# %% ../nbs/01_articles.ipynb #99878f08
-_WORD = r"[A-Z][\w.'’-]*+"                   # a capitalised word, taken whole
-_CAPS = r"[A-Z][A-Z.'’-]++(?!\w)"             # a word in capitals: ERBIL, U.N., AL-HASAKAH
-_SEP = r"(?:\s?+/\s?+|\s)"                    # between the words of a place: a space, or a slash between places
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}+\.?"
-_DAY = rf"(?:{_MONTH}\s++\d{{1,2}}|\d{{1,2}}\s++{_MONTH})"   # "Dec 29", "29 December"
-_REGION = rf",\s*+{_WORD}(?:\s{_WORD}){{0,3}}"              # ", Iraq", ", N.Y."
-_SOURCE = r"\((?P<source>[A-Z][A-Za-z]{1,15}(?: [A-Z][a-z]+)?)\)"
-# a capitalised place, then the source, then a sentence: "Istanbul, Turkey (CNN)", "DAMASCUS, Syria, Dec 29 (Reuters) -"
-_DATELINE = re.compile(rf"^(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}}(?:{_REGION})?)(?:,\s*+{_DAY})?\s*+{_SOURCE}\s*+"
-                       r"(?:(?:[-–—]{1,2}|:)\s*+)?(?![a-z])")
-# a place in capitals (or in Title Case with its country), then a dash and a sentence: "ERBIL, Iraq — Kurdish ..."
-_DATELINE_DASH = re.compile(rf"^(?P<place>{_CAPS}(?:{_SEP}{_CAPS}){{0,4}}(?:{_REGION})?|{_WORD}(?:\s{_WORD}){{0,3}}{_REGION})"
-                            rf"(?:,\s*+{_DAY})?\s*+[-–—]{{1,2}}\s*+(?=[A-Z0-9\"“‘'])")
-STORY_LABELS = {"breaking", "breaking news", "update", "updated", "exclusive", "analysis", "opinion", "editorial", "comment",
-                "commentary", "watch", "video", "photos", "live", "review", "correction", "urgent", "flash", "alert", "interview",
-                "explainer", "fact check", "editor's note", "editors note", "note", "news", "feature", "sponsored", "podcast"}
-
-def match_dateline(s:str) -> tuple[int, int, str|None]|None:
-    "(end of the place, start of the text after the dateline, source or None) if `s` opens with a dateline."
-    m = _DATELINE.match(s) or _DATELINE_DASH.match(s)
-    if not m or normal(m["place"]) in STORY_LABELS: return None
-    if re.search(r"[a-z]{2}\.\s", m["place"]): return None  # a sentence ends inside: "By Jane Roe. BOSTON"
-    return m.end("place"), m.end(), m.groupdict().get("source")
-
-# %% ../nbs/01_articles.ipynb #78e9a734
-_CREDIT_LABEL = r"(?:photo(?:graph)?s?|pictures?|images?|photo\s++credit|credits?|courtesy(?:\s++of)?|source)"
-_LABELLED_CREDIT = re.compile(
-    rf"(?:^|(?<=[\s.;,(]))(?i:{_CREDIT_LABEL})(?:\s++by)?\s*+[:|]\s*+(?P<credit>[A-Z0-9][^:()]{{0,80}}?)\)?\s*+$"
-    rf"|(?:^|(?<=[\s.;,(]))(?i:photo(?:graph)?|picture)\s++by\s++(?P<by>[A-Z][^:()]{{0,80}}?)\)?\s*+$")
-_CREDIT_TAIL = re.compile(r"(?:^|[.!?][\"”’]?\s++|\()(?P<credit>[A-Z][^.!?()]{0,80}?)\)?\s*+$")
-PHOTO_AGENCIES = {"afp", "ap", "reuters", "getty", "getty images", "epa", "epa-efe", "efe", "anadolu", "anadolu agency", "sana",
-                  "upi", "xinhua", "tass", "ria novosti", "sputnik", "shutterstock", "alamy", "pool", "handout", "dpa", "ansa"}
-
-def credit_shaped(s:str) -> bool:
-    "Is `s` shaped like a photo credit: an agency, or names joined by '/' or 'via' ('Goran Tomasevic/Reuters')?"
-    w = re.findall(r"[\w.'’&-]+", s)
-    if not w or len(w) > 10 or not all(x[0].isupper() or x[0].isdigit() or x in ("via", "for", "and", "of", "al", "el") for x in w):
-        return False
-    low = " ".join(s.lower().split())
-    return ("/" in s or " via " in f" {low} " or low in PHOTO_AGENCIES
-            or bool(re.search(r"\b(?:images|photos?|agency|handout|pool)$", low)))
-
-def caption_credit(s:str) -> str|None:
-    "The credit caption text `s` carries, in any of the forms outlets print it."
-    if c := photo_credit(s): return c
-    if m := _LABELLED_CREDIT.search(s): return (m["credit"] or m["by"]).strip()
-    if (m := _CREDIT_TAIL.search(s)) and credit_shaped(m["credit"]): return m["credit"].strip()
-    return None
+# %% ../nbs/01_articles.ipynb #87cab3f0
+# the types of `syria_notes.text`, read and written here, are imported from here too
+_all_ = ["BLOCK_TAGS", "Article", "Caption", "CleanText", "Dropped", "Line", "Span", "Timestamp", "clean_markup", "html_lines",
+         "mask_html", "readable_pieces", "split_lines"]
 
 # %% ../nbs/01_articles.ipynb #1505f355
 # ---- segmentation -------------------------------------------------------------------------------
@@ -452,30 +168,6 @@ def segment(text:str) -> dict:
             if isinstance(s, Span): s.raw = text[s.start:s.end]
     return out
 
-# %% ../nbs/01_articles.ipynb #281d97d4
-_HIDDEN = re.compile(r"<!--.*?-->|<(head|script|style|noscript|template|svg)\b.*?</\1\s*>", re.S | re.I)
-_ANY_TAG = re.compile(r"<[!/]?[A-Za-z][^<>]*>")
-
-def mask_html(page:str) -> str:
-    "`page` with tags and hidden elements blanked out, block tags as line breaks; the same length, so offsets hold."
-    chars = list(page)
-    def blank(s, e, newline):
-        for k in range(s, e): chars[k] = "\n" if chars[k] == "\n" else " "
-        if newline and e > s: chars[s] = "\n"
-    for m in _HIDDEN.finditer(page): blank(m.start(), m.end(), True)
-    masked = "".join(chars)
-    for m in _ANY_TAG.finditer(masked):
-        name = re.match(r"<[!/]?([A-Za-z0-9]+)", m.group())[1].lower()
-        blank(m.start(), m.end(), name in BLOCK_TAGS)
-    return "".join(chars)
-
-def html_lines(page:str) -> list[Line]:
-    "The page's visible blocks as lines: placed by the masked page, their clean text read from the page itself."
-    lines = split_lines(mask_html(page))
-    for line in lines:  # within a block only inline tags remain: "<a>Raqqa</a>," reads "Raqqa,", not "Raqqa ,"
-        line.clean = clean_markup(page[line.start:line.end], line.start)
-    return [line for line in lines if line.text]
-
 # %% ../nbs/01_articles.ipynb #d126077a
 def _find_line(lines:list[Line], wanted:str, used:set) -> tuple[Line, int, int]|None:
     "The first unused line whose clean text contains `wanted` (whitespace-normalised), and where."
@@ -580,48 +272,6 @@ def segment_html(page:str) -> dict:
             if isinstance(s, Span): s.raw = page[s.start:s.end]
     return out
 
-# %% ../nbs/01_articles.ipynb #0827269e
-@dataclass
-class Article:
-    "A news article: metadata, body and captions, each piece a span of `text`; what was left out in `dropped`."
-    id:str                 # file stem, or the id given
-    path:str|None          # where it was read from
-    text:str               # the decoded original (for HTML, the page); every span indexes it
-    format:str = "text"    # "text", "markdown" or "html"
-    origin:str = ""        # exactly where it was read: a file, "news.jsonl line 7", a URL
-    metadata:dict = field(default_factory=dict)  # what came with the text: a corpus's title, date, url, source; a fetch time
-    source:str|None = None # the outlet, e.g. "CNN"
-    title:Span|None = None
-    authors:list[Span] = field(default_factory=list)
-    timestamps:list[Timestamp] = field(default_factory=list)
-    dateline:Span|None = None
-    highlights:list[Span] = field(default_factory=list)
-    paragraphs:list[Span] = field(default_factory=list)
-    captions:list[Caption] = field(default_factory=list)
-    headings:list[Span] = field(default_factory=list)
-    dropped:list[Dropped] = field(default_factory=list)
-    cited:list = field(default_factory=list)    # `Citation`s: the outlets the article cites
-    quotes:list = field(default_factory=list)   # `syria_notes.quotes.Quote`
-    dates:list = field(default_factory=list)    # `syria_notes.dates.DateMention`
-    figures:list = field(default_factory=list)  # `syria_notes.figures.Figure`
-
-    def _stamp(self, kind): return next((t.value for t in self.timestamps if t.kind == kind), None)
-    @property
-    def published(self) -> datetime|date|None: return self._stamp("published")
-    @property
-    def updated(self) -> datetime|date|None: return self._stamp("updated")
-
-    def lines(self) -> list[Line]:
-        "The source's visible lines (for HTML, the blocks of the masked page)."
-        return html_lines(self.text) if self.format == "html" else split_lines(self.text)
-
-    def spans(self) -> list[Span]:
-        "Every span of the article, in order of position."
-        single = [s for s in (self.title, self.dateline) if s]
-        many = (self.authors, self.timestamps, self.highlights, self.paragraphs, self.captions, self.headings,
-                self.dropped, self.cited, self.quotes, self.dates, self.figures)
-        return sorted(single + [s for group in many for s in group], key=lambda s: (s.start, s.end))
-
 # %% ../nbs/01_articles.ipynb #c0e0081b
 @dataclass
 class Citation(Span):
@@ -648,15 +298,6 @@ def citations_in(text:str) -> list[tuple[int, int, str]]:
             name = re.sub(r"^The\s+", "", m["name"])
             if name.lower() not in _NOT_NAMES: found.append((m.end("name") - len(name), m.end("name"), m["how"].lower()))
     return sorted(set(found))
-
-def readable_pieces(article:Article,                                    # a segmented article
-                    kinds:tuple=("highlights", "paragraphs", "captions"), # which of its lists of spans
-                    title:bool=False,                                     # the title first
-                   ) -> list[tuple[Span, CleanText]]:
-    "The pieces a reader reads, in order, each with its clean view mapped to the source's offsets."
-    spans = sorted((s for kind in kinds for s in getattr(article, kind)), key=lambda s: s.start)
-    if title and article.title: spans = [article.title] + spans
-    return [(s, clean_markup(article.text[s.start:s.end], s.start)) for s in spans]
 
 def find_citations(article:Article) -> list[Citation]:
     "The outlets cited in the article's paragraphs, highlights and captions."
@@ -703,9 +344,6 @@ def read_article(source:str|os.PathLike|Document, # a `Document`, a .txt/.md/.ht
     article.cited = find_citations(article)
     article.source = doc.source or article.source or reported_from(article.cited)  # a corpus's own label first
     if analyse:
-        from syria_notes.quotes import find_quotes
-        from syria_notes.dates import find_dates
-        from syria_notes.figures import find_figures
         nlp = nlp or load_nlp()
         if (longest := _longest_piece(article)) > nlp.max_length:
             raise InputError(name, f"has a paragraph of {longest:,} characters, more than the {nlp.max_length:,} "

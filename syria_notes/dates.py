@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .articles import Article, Span, readable_pieces
+from .text import Article, Span, readable_pieces
 
 # %% auto #0
 __all__ = ['MONTHS', 'WEEKDAYS', 'NUMBER_WORDS', 'PATTERNS', 'DateMention', 'resolve_date', 'find_date_expressions',

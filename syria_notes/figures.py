@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .articles import Article, Span, readable_pieces
+from .text import Article, Span, readable_pieces
 
 # %% auto #0
 __all__ = ['SCALES', 'VAGUE', 'FRACTIONS', 'SMALL', 'QUALIFIERS', 'PEOPLE', 'OUTCOMES', 'FIGURE', 'Figure', 'find_figures_in',

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .articles import Article, Span, readable_pieces
+from .text import Article, Span, readable_pieces
 
 # %% auto #0
 __all__ = ['SPEECH_LEMMAS', 'SPEECH_EDGES', 'PRONOUNS', 'Quote', 'quotations', 'find_quotes']
