@@ -12,18 +12,16 @@ from . import __version__
 from .core import (ENV_CACHE, ENV_MODEL, ENV_ONLINE, Failure, InputError, SyriaNotesError, atomic_path,
                               atomic_write, default_model)
 from .inputs import DEFAULT_BUDGET
-from .outputs import (REPORT_OUTPUTS, PlaceWriter, describe, places_csv, printable,
-                                 write_report, write_summary)
+from .outputs import (EXIT_FAILED, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE,
+                                 REPORT_OUTPUTS, PlaceWriter, Run, _output_stream, describe, notice, places_csv,
+                                 printable, write_report, write_summary)
 
 # %% auto #0
-__all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_FAILED', 'EXIT_INTERRUPTED', 'INPUTS_HELP', 'GUIDE',
-           'COMMANDS', 'GEOCODE_FIELDS', 'OneLineParser', 'make_parser', 'Run', 'run_parse', 'geocode_record',
+__all__ = ['INPUTS_HELP', 'GUIDE', 'COMMANDS', 'GEOCODE_FIELDS', 'OneLineParser', 'make_parser', 'run_parse', 'geocode_record',
            'run_geocode', 'run_gazetteer', 'run_places', 'run_resolve', 'run_evaluate', 'run_corpus', 'run_report',
            'main', 'threading_main', 'run_cli']
 
 # %% ../nbs/07_cli.ipynb #af552045
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
-
 class OneLineParser(argparse.ArgumentParser):
     "An `ArgumentParser` whose usage errors are one line on standard error, status 2."
     def error(self, message:str):
@@ -176,52 +174,8 @@ def _open(args):
     from syria_notes.inputs import open_inputs
     inputs = open_inputs(args.inputs, fetch_urls=getattr(args, "fetch", False))
     if not args.quiet:
-        for notice in inputs.notices: _say(args.command, notice)
+        for notice in inputs.notices: notice(args.command, notice)
     return inputs
-
-def _say(command:str, msg:str):
-    from tqdm import tqdm
-    tqdm.write(f"syria-notes {command}: {printable(msg)}", file=sys.stderr)
-
-class Run:
-    "What a command does to its documents: each failure said as it happens, all of them written to --errors at the end."
-    def __init__(self, args):
-        self.args, self.failures, self.done, self.outside = args, [], 0, 0
-        self._errors = contextlib.ExitStack()
-    def __enter__(self):
-        if getattr(self.args, "errors", None): self._tmp = self._errors.enter_context(atomic_path(self.args.errors))
-        return self
-    def __exit__(self, *exc):
-        if exc[0] is None and getattr(self.args, "errors", None):
-            self._tmp.write_text("".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in self.failures), encoding="utf-8")
-        return self._errors.__exit__(*exc)
-    def failed(self, f:Failure):
-        self.failures.append(f)
-        _say(self.args.command, f"failed: {describe(f)}")
-    def kept(self, meta:dict) -> bool:
-        "Is the article of `meta` in the run's --since/--until period? The ones that are not are counted."
-        from syria_notes.process import in_period
-        if in_period(meta, getattr(self.args, "since", None), getattr(self.args, "until", None)): return True
-        self.outside += 1
-        return False
-    def finish(self, what:str) -> int:
-        "Say what was done (and how many documents failed); the exit status."
-        if self.outside: what += f"; {self.outside} article{'s'[:self.outside != 1]} dated outside --since/--until (or undated) left out"
-        if not self.failures:
-            if not self.args.quiet: _say(self.args.command, what)
-            return EXIT_OK
-        listed = f"listed in {self.args.errors}" if getattr(self.args, "errors", None) else "listed above"
-        _say(self.args.command, f"{what}; {len(self.failures)} of {self.done + len(self.failures)} documents failed ({listed})")
-        return EXIT_FAILED
-
-@contextlib.contextmanager
-def _output_stream(path:str|None):
-    "Standard output, or a file written atomically (its folder checked before any work)."
-    if path in (None, "-"):
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f: yield f
 
 # %% ../nbs/07_cli.ipynb #304fd1cb
 def run_parse(args) -> int:
@@ -295,7 +249,7 @@ def _place_online(args, geocoder, places:list):
     "Ask the online geocoder for the unplaced mentions; each query it failed is said, and the mentions stay unplaced."
     if geocoder is None: return
     from syria_notes.geocoders import geocode_unplaced
-    for f in geocode_unplaced(places, geocoder): _say(args.command, f"online geocoding failed for {f.query!r} ({f.error}: {f.message}); left unplaced")
+    for f in geocode_unplaced(places, geocoder): notice(args.command, f"online geocoding failed for {f.query!r} ({f.error}: {f.message}); left unplaced")
 
 def run_places(args) -> int:
     "`syria-notes places INPUT... [--format jsonl|csv|geojson] [-o OUT] [--workers N] [--online]`."
@@ -382,7 +336,7 @@ def run_corpus(args) -> int:
         if cluster is not None: cluster.close()
     rate = f"; {totals['docs_per_second']} documents/s" if totals["docs_per_second"] else ""
     outside = f"{totals['outside']} dated outside --since/--until (or undated) left out, " if totals["outside"] else ""
-    _say("corpus", f"{totals['documents']} documents, {totals['places']} place mentions, {outside}{totals['errors']} "
+    notice("corpus", f"{totals['documents']} documents, {totals['places']} place mentions, {outside}{totals['errors']} "
          f"documents not processed (see {args.output}/errors/){rate}; wrote {args.output}/places/ and {args.output}/articles/ "
          "(place data from GeoNames, CC BY 4.0)")
     return EXIT_FAILED if totals["errors"] else EXIT_OK
@@ -412,16 +366,16 @@ def run_report(args) -> int:
             _place_online(args, geocoder, found)
             articles.append(article); places += found; metas[article.id] = meta; run.done += 1
             if doc.path and doc.origin == doc.path: links[doc.id] = os.path.relpath(Path(doc.path).resolve(), out.resolve())
-        missing = write_report(out, articles, places, metas, run.failures, links, None if args.quiet else lambda m: _say("report", m))
+        missing = write_report(out, articles, places, metas, run.failures, links, None if args.quiet else lambda m: notice("report", m))
         written = [n for n in REPORT_OUTPUTS if n not in missing]
         if args.notebook:  # the notebook reads the inputs again, in its own kernel: the same pipeline, the same answers
             from syria_notes.notebook_report import run_report_notebook
-            if not args.quiet: _say("report", "running the report notebook")
+            if not args.quiet: notice("report", "running the report notebook")
             ipynb, page = run_report_notebook(args.inputs, out, title=args.title, since=args.since, until=args.until)
             written += [ipynb.name, page.name, "report_map.html"]
     status = run.finish(f"read {run.done} article{'s'[:run.done != 1]}, found {len(places)} place mentions; wrote "
                         f"{', '.join(str(out/n) for n in [*written, *(['errors.jsonl'] if run.failures else []), 'summary.md'])}")
-    if missing: _say("report", f"incomplete: no place could be placed, so there is no map: {', '.join(missing)} not written")
+    if missing: notice("report", f"incomplete: no place could be placed, so there is no map: {', '.join(missing)} not written")
     return status if status != EXIT_OK or not missing else EXIT_INCOMPLETE
 
 

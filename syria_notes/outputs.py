@@ -4,15 +4,16 @@
 
 # %% ../nbs/06b_outputs.ipynb #d9f2d181
 from __future__ import annotations
-import csv, io, json
+import contextlib, csv, io, json, sys
 from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
-from .core import Failure, atomic_write
+from .core import Failure, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['REPORT_OUTPUTS', 'printable', 'describe', 'PlaceWriter', 'places_csv', 'write_summary', 'write_report']
+__all__ = ['EXIT_OK', 'EXIT_INPUT', 'EXIT_USAGE', 'EXIT_INCOMPLETE', 'EXIT_FAILED', 'EXIT_INTERRUPTED', 'REPORT_OUTPUTS',
+           'printable', 'describe', 'notice', 'Run', 'PlaceWriter', 'places_csv', 'write_summary', 'write_report']
 
 # %% ../nbs/06b_outputs.ipynb #612df946
 def printable(s:str) -> str:
@@ -24,6 +25,54 @@ def describe(f:Failure) -> str:
     where = f.origin if f.origin and printable(f.id) in f.origin else f"{printable(f.id)} ({f.origin})" if f.origin else printable(f.id)
     message = f.message.removeprefix(f"{f.origin}: ") if f.origin else f.message
     return printable(f"{where}: {message} [{f.stage}]")
+
+# %% ../nbs/06b_outputs.ipynb #a70f97ee
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+def notice(command:str, msg:str):
+    "Say `msg` on standard error as `syria-notes COMMAND: ...`, above any progress bar."
+    from tqdm import tqdm
+    tqdm.write(f"syria-notes {command}: {printable(msg)}", file=sys.stderr)
+
+class Run:
+    "What a command does to its documents: each failure said as it happens, all of them written to --errors at the end."
+    def __init__(self, args):
+        self.args, self.failures, self.done, self.outside = args, [], 0, 0
+        self._errors = contextlib.ExitStack()
+    def __enter__(self):
+        if getattr(self.args, "errors", None): self._tmp = self._errors.enter_context(atomic_path(self.args.errors))
+        return self
+    def __exit__(self, *exc):
+        if exc[0] is None and getattr(self.args, "errors", None):
+            self._tmp.write_text("".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in self.failures), encoding="utf-8")
+        return self._errors.__exit__(*exc)
+    def failed(self, f:Failure):
+        self.failures.append(f)
+        notice(self.args.command, f"failed: {describe(f)}")
+    def kept(self, meta:dict) -> bool:
+        "Is the article of `meta` in the run's --since/--until period? The ones that are not are counted."
+        from syria_notes.process import in_period
+        if in_period(meta, getattr(self.args, "since", None), getattr(self.args, "until", None)): return True
+        self.outside += 1
+        return False
+    def finish(self, what:str) -> int:
+        "Say what was done (and how many documents failed); the exit status."
+        if self.outside: what += f"; {self.outside} article{'s'[:self.outside != 1]} dated outside --since/--until (or undated) left out"
+        if not self.failures:
+            if not self.args.quiet: notice(self.args.command, what)
+            return EXIT_OK
+        listed = f"listed in {self.args.errors}" if getattr(self.args, "errors", None) else "listed above"
+        notice(self.args.command, f"{what}; {len(self.failures)} of {self.done + len(self.failures)} documents failed ({listed})")
+        return EXIT_FAILED
+
+@contextlib.contextmanager
+def _output_stream(path:str|None):
+    "Standard output, or a file written atomically (its folder checked before any work)."
+    if path in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f: yield f
 
 # %% ../nbs/06b_outputs.ipynb #2c472ac7
 class PlaceWriter:
