@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .articles import Article, readable_pieces
 from .core import atomic_path
+from .layers import _km
 from .places import PLACE_COMPONENTS, Place
 
 # %% auto #0
@@ -293,12 +294,6 @@ def _count(figures:list, what:tuple) -> int|None:
     return max((f.value for f in figures if f.what in what), default=None)
 
 # %% ../nbs/04c_events.ipynb #345d05e4
-def _km(a, b) -> float:
-    "Great-circle distance in km between two rows' points."
-    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1, math.sqrt(h)))
-
 def _days_apart(a:str|None, b:str|None) -> float:
     "Days between two event dates; months and ranges by their first day, and only alike ones compared (a month is not a day)."
     if not a or not b: return 0 if a == b else math.inf
@@ -318,7 +313,7 @@ def merge_across(events:list[Event], # rows of many documents
             first = g["rows"][0]
             if first.event_type != e.event_type or _days_apart(first.event_date, e.event_date) > days: continue
             placed = None not in (first.latitude, e.latitude)
-            if (placed and _km(first, e) <= km) or (not placed and _place_key(first) == _place_key(e)):
+            if (placed and _km((first.latitude, first.longitude), (e.latitude, e.longitude)) <= km) or (not placed and _place_key(first) == _place_key(e)):
                 g["rows"].append(e); break
         else: groups.append({"rows": [e]})
     return [{"event_type": g["rows"][0].event_type, "event_date": g["rows"][0].event_date, "location": g["rows"][0].location,
