@@ -38,6 +38,7 @@ def main():
     if sys.argv[1:] == ["robustness"]: return robustness_bench()
     if sys.argv[1:] == ["models"]: return models_bench()
     if sys.argv[1:] == ["ranker"]: return ranker_bench()
+    if sys.argv[1:] == ["events"]: return events_bench()
     print("== core: loading the spaCy pipeline (fresh process each)")
     code = "import time; t=time.perf_counter(); from syria_notes.core import load_nlp; load_nlp(); {}"
     cold = subprocess.run([sys.executable, "-c", code.format("print(time.perf_counter()-t)")],
@@ -67,6 +68,7 @@ def main():
     models_bench()
     robustness_bench()
     corpus_bench()
+    events_bench()
 
 
 def robustness_bench():
@@ -114,6 +116,40 @@ def robustness_bench():
     print(f"{fuzz.stdout.strip().splitlines()[-1] if fuzz.stdout.strip() else fuzz.stderr[-500:]} ({time.perf_counter() - start:.0f} s)")
     if fuzz.returncode:  # the falsifying examples hypothesis found, to reproduce
         print("\n".join(l for l in fuzz.stdout.splitlines() if l.startswith(("E ", "Falsifying", "FAILED")) or "Falsifying" in l)[-4000:])
+
+
+def events_bench():
+    """Events (#18): every document of both benchmark corpora through the report's work (`process`) and `find_events`:
+    events per document and documents per second (the whole work, and `find_events` alone); then the seed articles'
+    precision and recall against the hand-written events (tests/data/seed_events.json)."""
+    import tempfile
+    from syria_notes.core import Failure
+    from syria_notes.events import find_events, score_events
+    from syria_notes.inputs import open_inputs
+    from syria_notes.process import process
+    print("== events: rows per document and speed over each whole corpus; the seeds against the hand-written events")
+    list(process(open_inputs([ROOT/"seeds"]), "report", quiet=True))  # load the pipelines first: not a document's time
+    for name in ["geowebnews.jsonl", "trnews.jsonl"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            for d in corpus(name): (Path(tmp)/f"{d['id']}.txt").write_text(d["text"], encoding="utf-8")
+            docs = events = failed = 0
+            finding, types = 0.0, {}
+            start = time.perf_counter()
+            for item in process(open_inputs([tmp]), "report", quiet=True):
+                if isinstance(item, Failure): failed += 1; continue
+                _, (article, places) = item
+                found, secs = timed(lambda: find_events(article, places))
+                docs, events, finding = docs + 1, events + len(found), finding + secs
+                for e in found: types[e.event_type] = types.get(e.event_type, 0) + 1
+            wall = time.perf_counter() - start
+        print(f"{name}: {docs} documents, {failed} failures, {events} events ({events / max(docs, 1):.2f} per document); "
+              f"{docs / wall:.1f} docs/s with parsing and places, find_events alone {docs / max(finding, 1e-9):.1f} docs/s")
+        print("  by type: " + ", ".join(f"{t} {n}" for t, n in sorted(types.items(), key=lambda kv: -kv[1])))
+    gold = json.loads((ROOT/"tests"/"data"/"seed_events.json").read_text(encoding="utf-8"))
+    rows = [e for _, (a, p) in process(open_inputs([ROOT/"seeds"]), "report", quiet=True) for e in find_events(a, p)]
+    s = score_events(rows, gold)
+    print(f"seeds: precision {s['precision']}, recall {s['recall']} ({len(s['matched'])} of {len(gold['events'])} events, "
+          f"{len(rows)} rows; floor: recall >= 0.8 with precision >= 0.7); missed: {', '.join(s['missed'])}")
 
 
 def corpus_bench():
