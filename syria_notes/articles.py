@@ -19,14 +19,14 @@ from .shapes import (
     HIGHLIGHT_MARKERS, caption_credit, furniture_reason, headline_shaped, match_dateline, normal, parse_timestamp,
     photo_credit, split_authors, words, _BULLET, _BYLINE, _CAPTION_LABEL, _CREDIT_LABEL, _SENTENCE_END)
 from .quotes import find_quotes
-from .dates import find_dates
+from .dates import find_dates, reference_date
 from .figures import find_figures
 
 # %% auto #0
-__all__ = ['segment', 'element_credit', 'segment_html', 'Citation', 'citations_in', 'find_citations', 'reported_from',
-           'read_article', 'article_record', 'dropped_share', 'BLOCK_TAGS', 'Article', 'Caption', 'CleanText',
-           'Dropped', 'Line', 'Span', 'Timestamp', 'clean_markup', 'html_lines', 'mask_html', 'readable_pieces',
-           'split_lines']
+__all__ = ['ARTICLE_FIELDS', 'segment', 'element_credit', 'segment_html', 'Citation', 'citations_in', 'find_citations',
+           'reported_from', 'read_article', 'article_record', 'iso_date', 'article_meta', 'in_period', 'dropped_share',
+           'BLOCK_TAGS', 'Article', 'Caption', 'CleanText', 'Dropped', 'Line', 'Span', 'Timestamp', 'clean_markup',
+           'html_lines', 'mask_html', 'readable_pieces', 'split_lines']
 
 # %% ../nbs/01_articles.ipynb #87cab3f0
 # the types of `syria_notes.text`, read and written here, are imported from here too
@@ -367,6 +367,52 @@ def article_record(article:Article) -> dict:
     record |= {k: _plain(getattr(article, k)) for k in ("dateline", "highlights", "paragraphs", "captions", "headings",
                                                        "cited", "quotes", "dates", "figures", "dropped")}
     return record
+
+# %% ../nbs/01_articles.ipynb #3ef7b626
+ARTICLE_FIELDS = ("date", "date_from", "title", "title_from", "source", "url")  # what each place row carries of its article
+
+def iso_date(value) -> str|None:
+    "`value` (a date, a datetime or a written date) as ISO 8601, or None when it cannot be read as a date."
+    if value is None or value == "": return None
+    if isinstance(value, (date, datetime)): return value.isoformat()
+    text = str(value).strip()
+    for kind in (date, datetime):  # 2016-12-29; 2016-12-29T10:00:00Z
+        try: return kind.fromisoformat(text).isoformat()
+        except ValueError: pass
+    from dateutil import parser
+    try: when = parser.parse(text, default=datetime(1, 1, 1))  # "29 December 2016", "Dec 29, 2016"
+    except (ValueError, OverflowError): return None
+    return when.isoformat() if ":" in text else when.date().isoformat()  # a day stays a day
+
+def article_meta(article:Article) -> dict:
+    "The article fields every place row carries (`ARTICLE_FIELDS`), from the page first, then what came with it."
+    given = article.metadata
+    dates = (("published", article.published), ("updated", article.updated), ("corpus", given.get("date")),
+             ("text", lambda: reference_date(article)[0]))  # the last only when needed: it reads the whole text
+    for date_from, value in dates:
+        if (when := iso_date(value() if callable(value) else value)): break
+    else: when = date_from = None
+    titles = (("given", given.get("title")), ("headline", article.title.text if article.title else None),
+              ("first sentence", _first_sentence(article)))
+    title_from, title = next(((k, v) for k, v in titles if v), (None, None))
+    return dict(date=when, date_from=date_from, title=title, title_from=title_from, source=article.source, url=given.get("url"))
+
+def _first_sentence(article:Article, most:int=160) -> str|None:
+    "The first sentence of the article's first paragraph, cut at a word within `most` characters."
+    if not article.paragraphs: return None
+    text = article.paragraphs[0].text
+    end = re.search(r"[.!?][\"”’]?(?=\s+[A-Z\"“‘]|$)", text)
+    text = text[:end.end()] if end else text
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + "…"
+
+def in_period(meta:dict,              # from `article_meta`
+              since:str|None=None,    # first day kept, YYYY-MM-DD
+              until:str|None=None,    # last day kept, YYYY-MM-DD
+             ) -> bool:
+    "Whether the article of `meta` falls in the period; with no period, every article does."
+    if not since and not until: return True
+    day = (meta.get("date") or "")[:10]
+    return bool(day) and (not since or day >= since) and (not until or day <= until)
 
 # %% ../nbs/01_articles.ipynb #d74a1f87
 def dropped_share(articles:list[Article]) -> float:

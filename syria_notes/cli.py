@@ -18,8 +18,8 @@ from .outputs import (EXIT_FAILED, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERRUPTED
 
 # %% auto #0
 __all__ = ['INPUTS_HELP', 'GUIDE', 'COMMANDS', 'GEOCODE_FIELDS', 'OneLineParser', 'make_parser', 'run_parse', 'geocode_record',
-           'run_geocode', 'run_gazetteer', 'run_places', 'run_resolve', 'run_evaluate', 'run_corpus', 'run_report',
-           'main', 'threading_main', 'run_cli']
+           'run_geocode', 'run_gazetteer', 'run_places', 'run_events', 'run_resolve', 'run_evaluate', 'run_corpus',
+           'run_report', 'main', 'threading_main', 'run_cli']
 
 # %% ../nbs/07_cli.ipynb #af552045
 class OneLineParser(argparse.ArgumentParser):
@@ -83,12 +83,16 @@ GUIDE = {
     "places": ("one record per place mention: offsets, sentence, label, the place (name, lat, lon, country_code, geonameid, "
                "feature, confidence, method, parent) and its article's date, date_from, title, title_from, source, url; "
                "JSON Lines, CSV or GeoJSON", "syria-notes places seeds/ --format csv -o places.csv --since 2016-12-29"),
+    "events": ("one row per event: doc, event_id, sentence and its offsets, event_date (and date_from), event_type and its "
+               "triggers, actor1, actor2, location with latitude, longitude, geonameid, admin1, country, fatalities, injured, "
+               "displaced, source, notes; JSON Lines to standard output, or -o FILE as .csv, .jsonl or .parquet; with "
+               "--merge, one row per event told in several documents", "syria-notes events seeds/*.txt -o events.csv"),
     "resolve": ("one JSON object per gold span, placed", "syria-notes resolve ../shared/benchmarks/trnews.jsonl -o placed.jsonl"),
     "evaluate": ("the measures as JSON or a table; with --by-doc, one row per document",
                  "syria-notes evaluate ../shared/benchmarks/geowebnews.jsonl --format table"),
     "corpus": ("OUT/places/, OUT/articles/, OUT/errors/ (Parquet, one file per partition) and OUT/manifest.json",
                "syria-notes corpus archive.jsonl -o out/ --workers 2"),
-    "report": ("DIR/articles.json, places.csv, places.geojson, map.png, map.svg, map.html, summary.md "
+    "report": ("DIR/articles.json, places.csv, places.geojson, map.png, map.svg, map.html, events.csv, timeline.png, summary.md "
                "(errors.jsonl when a document failed); with --notebook also report.ipynb, report.html and report_map.html",
                "syria-notes report seeds/*.txt -o report --notebook"),
 }
@@ -116,6 +120,15 @@ COMMANDS = {  # name: (help, function adding its arguments)
                                          help="jsonl: one JSON object per line (default); csv: one row per mention; geojson: "
                                               "one FeatureCollection of the placed mentions"),
                           _workers(p), _online(p), _period(p))),
+    "events": ("who did what, where and when: an event table (ACLED's columns) from each article's places, dates, figures and actors",
+               lambda p: (_documents(p), p.add_argument("-o", "--output", metavar="FILE",
+                                                        help="write here (atomically) instead of standard output: .csv, .jsonl or .parquet"),
+                          _workers(p), _period(p),
+                          p.add_argument("--merge", action="store_true",
+                                         help="group the rows of different documents that tell the same event (same type, place "
+                                              "within --merge-km, date within --merge-days) into one row listing the documents"),
+                          p.add_argument("--merge-km", type=float, default=25, metavar="KM", help="with --merge (default 25)"),
+                          p.add_argument("--merge-days", type=int, default=1, metavar="DAYS", help="with --merge (default 1)"))),
     "resolve": ("resolve the gold toponym spans of a benchmark corpus (recognition skipped)",
                 lambda p: (_documents(p, "a corpus with gold toponyms (.jsonl, .csv or .parquet)", fetch=False), _output(p))),
     "evaluate": ("score recognition and resolution on a benchmark corpus",
@@ -271,6 +284,28 @@ def run_places(args) -> int:
     return run.finish(f"{run.done} documents, {mentions} mentions, {placed} placed, {mentions - placed} not placed; "
                       "place data from GeoNames (CC BY 4.0)")
 
+def run_events(args) -> int:
+    "`syria-notes events INPUT... [-o events.csv|.jsonl|.parquet] [--merge]`."
+    from syria_notes.events import merge_across, write_events
+    from syria_notes.process import article_meta, process
+    if args.workers < 1: raise InputError("--workers", "must be 1 or more")
+    to_file = args.output not in (None, "-")
+    if to_file and Path(args.output).suffix.lower() not in (".csv", ".jsonl", ".parquet"):
+        raise InputError(args.output, "events are written as .csv, .jsonl or .parquet (by the file's suffix)")
+    inputs, events = _open(args), []
+    with Run(args) as run:
+        for item in process(inputs, "events", args.budget, batch=4, workers=args.workers, quiet=args.quiet):
+            if isinstance(item, Failure): run.failed(item); continue
+            doc, (article, places, found) = item
+            if not run.kept(article_meta(article)): continue
+            events += found; run.done += 1
+        rows = merge_across(events, args.merge_km, args.merge_days) if args.merge else events
+        if to_file and not args.merge: write_events(events, args.output)
+        else:
+            with _output_stream(args.output) as out:
+                out.writelines(json.dumps(r if args.merge else asdict(r), ensure_ascii=False) + "\n" for r in rows)
+    return run.finish(f"{run.done} documents, {len(events)} events" + (f" in {len(rows)} groups" if args.merge else ""))
+
 def _gold(args, run):
     "The scorable documents of a gold corpus; rows that cannot be used are failures of the run."
     from syria_notes.evaluate import read_corpus
@@ -316,24 +351,11 @@ def run_evaluate(args) -> int:
 
 def run_corpus(args) -> int:
     "`syria-notes corpus INPUT... -o OUT [--scheduler ADDRESS | --workers N]`."
-    from syria_notes.corpus import process_corpus
+    from syria_notes.corpus import dask_client, process_corpus
     if args.workers is not None and args.workers < 1: raise InputError("--workers", "must be 1 or more")
-    client = cluster = None
-    try:
-        if args.scheduler:
-            from distributed import Client
-            try: client = Client(args.scheduler, timeout="10s")
-            except (OSError, TimeoutError) as e: raise InputError(args.scheduler, f"no Dask scheduler answers there ({type(e).__name__})") from None
-        elif (args.workers or 1) > 1:
-            from distributed import Client
-            from syria_notes.corpus import local_cluster
-            cluster = local_cluster(args.workers)
-            client = Client(cluster)
+    with dask_client(args.scheduler, args.workers) as client:
         totals = process_corpus(args.inputs, args.output, client=client, size=args.partition_size, budget=args.budget,
                                 progress=not args.quiet, since=args.since, until=args.until)
-    finally:
-        if client is not None: client.close()
-        if cluster is not None: cluster.close()
     rate = f"; {totals['docs_per_second']} documents/s" if totals["docs_per_second"] else ""
     outside = f"{totals['outside']} dated outside --since/--until (or undated) left out, " if totals["outside"] else ""
     notice("corpus", f"{totals['documents']} documents, {totals['places']} place mentions, {outside}{totals['errors']} "
@@ -357,16 +379,17 @@ def run_report(args) -> int:
     except OSError as e: raise InputError(out, f"cannot create the folder ({(e.strerror or str(e)).lower()})") from None
     atomic_write(out/".write-test", "")  # an unwritable folder is an error now, not after the work
     (out/".write-test").unlink()
-    articles, places, links, metas = [], [], {}, {}
+    articles, places, links, metas, events = [], [], {}, {}, []
     with Run(args) as run:
-        for item in process(inputs, "report", args.budget, batch=4, workers=args.workers, quiet=args.quiet):
+        for item in process(inputs, "events", args.budget, batch=4, workers=args.workers, quiet=args.quiet):
             if isinstance(item, Failure): run.failed(item); continue
-            doc, (article, found) = item
+            doc, (article, found, told) = item
             if not run.kept(meta := article_meta(article)): continue
             _place_online(args, geocoder, found)
-            articles.append(article); places += found; metas[article.id] = meta; run.done += 1
+            articles.append(article); places += found; metas[article.id] = meta; events += told; run.done += 1
             if doc.path and doc.origin == doc.path: links[doc.id] = os.path.relpath(Path(doc.path).resolve(), out.resolve())
-        missing = write_report(out, articles, places, metas, run.failures, links, None if args.quiet else lambda m: notice("report", m))
+        missing = write_report(out, articles, places, metas, run.failures, links, None if args.quiet else lambda m: notice("report", m),
+                               events)
         written = [n for n in REPORT_OUTPUTS if n not in missing]
         if args.notebook:  # the notebook reads the inputs again, in its own kernel: the same pipeline, the same answers
             from syria_notes.notebook_report import run_report_notebook

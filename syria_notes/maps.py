@@ -324,10 +324,20 @@ def _popup_html(r, titles:dict, links:dict) -> str:
     return (f'<div class="sn-popup">{head}<br><small>{n} mention{"s"[:n != 1]}</small>'
             f'<ol style="padding-left:1.2em;margin:0.3em 0">{items}</ol></div>')
 
+def _event_html(e, titles:dict) -> str:
+    "An event's popup: its type, date, place, actors and figures, and the sentence that tells it, quoted."
+    facts = [f"{_esc(e.event_type)}", _esc(e.event_date or "no date"), _esc(e.location or "")]
+    sides = " · ".join(_esc(a) for a in (e.actor1, e.actor2) if a)
+    counts = ", ".join(f"{n} {w}" for n, w in ((e.fatalities, "killed"), (e.injured, "injured"), (e.displaced, "displaced")) if n)
+    where = f"{_esc(titles.get(e.doc, e.doc))}, characters {e.start}–{e.end}"
+    return (f'<div class="sn-popup"><b>{" · ".join(facts)}</b>' + (f"<br><small>{sides}</small>" if sides else "")
+            + (f"<br><small>{_esc(counts)}</small>" if counts else "") + f"<br>“{_esc(e.sentence)}”<br><small>{where}</small></div>")
+
 def interactive_map(places:list[Place],         # place mentions of one or more articles
                     titles:dict|None=None,       # doc id -> article title, for layers and popups
                     links:dict|None=None,        # doc id -> URL or relative path of the article's source
                     outline:bool=True,           # the offline coastline/border background
+                    events:list|None=None,       # `syria_notes.events.Event`s: a layer of their own, each popup quoting its sentence
                    ):
     "A folium Map of the placed mentions: a layer per article, clustered markers, popups with every mention."
     import folium
@@ -364,6 +374,13 @@ def interactive_map(places:list[Place],         # place mentions of one or more 
             marker = folium.CircleMarker([r.lat, r.lon], radius=5 + 2 * math.sqrt(r.mentions), color=colours[doc], weight=2,
                                          fill=r.method not in ("containment", "home"), fill_opacity=0.7).add_to(layer)
             Bind(_popup_html(r, titles, links), _esc(r.label)).add_to(marker)
+    placed_events = [e for e in events or [] if e.latitude is not None]
+    if placed_events:
+        layer = folium.FeatureGroup(name=f"Events ({len(placed_events)})").add_to(m)
+        for e in placed_events:
+            marker = folium.CircleMarker([e.latitude, e.longitude], radius=6, color="#222222", weight=2, dash_array="3 2",
+                                         fill=True, fill_color="#ffcc00", fill_opacity=0.85).add_to(layer)  # no plugin: works offline
+            Bind(_event_html(e, titles), _esc(f"{e.event_type} · {e.event_date or 'no date'} · {e.location or ''}")).add_to(marker)
     folium.LayerControl(collapsed=False, position="bottomright").add_to(m)  # top right, it would cover popups
     if len(points): m.fit_bounds([[points.lat.min(), points.lon.min()], [points.lat.max(), points.lon.max()]], padding=(20, 20))
     return m

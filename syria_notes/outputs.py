@@ -115,7 +115,9 @@ REPORT_OUTPUTS = {  # file: what it holds
     "places.geojson": "the same places as GeoJSON",
     "map.png": "the static map (300 dpi PNG): markers sized by mentions, coloured by article",
     "map.svg": "the static map, as SVG",
-    "map.html": "the interactive map (works offline): a layer per article, every mention in the popups",
+    "map.html": "the interactive map (works offline): a layer per article, every mention in the popups, and the events",
+    "events.csv": "the events the articles tell: date, type, place, actors, figures, each with its sentence and offsets",
+    "timeline.png": "the events by day and type",
 }
 
 def write_summary(articles:list, missing:list[str], places:list=(), failures:list=()) -> str:
@@ -162,6 +164,7 @@ def write_report(out:Path,            # the report's folder (created and checked
                  failures:list=(),    # the `Failure`s of the run
                  links:dict|None=None,# document id -> a link to its source file, relative to `out`
                  say=None,            # `str -> None` for progress notices
+                 events:list|None=None, # their `syria_notes.events.Event`s (`process(..., "events")`); None: no events files
                 ) -> list[str]:
     "Write the report's files into `out`, atomically; remove what an older run left that this one did not write; return the missing outputs."
     from syria_notes.articles import article_record
@@ -170,6 +173,14 @@ def write_report(out:Path,            # the report's folder (created and checked
     atomic_write(out/"places.csv", places_csv(places, metas))
     atomic_write(out/"places.geojson", json.dumps(places_geojson(places, metas), ensure_ascii=False, indent=1) + "\n")
     written = ["articles.json", "places.csv", "places.geojson"]
+    if events is not None:
+        from syria_notes.events import timeline_figure, write_events
+        import matplotlib.pyplot as plt
+        write_events(events, out/"events.csv")
+        fig = timeline_figure(events, "Events by day and type")
+        with atomic_path(out/"timeline.png") as tmp: fig.savefig(tmp, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+        plt.close(fig)
+        written += ["events.csv", "timeline.png"]
     if any(p.lat is not None for p in places):
         from syria_notes.maps import article_names, interactive_map, plot_places, save_interactive, save_map
         import matplotlib.pyplot as plt
@@ -177,7 +188,7 @@ def write_report(out:Path,            # the report's folder (created and checked
         if say: say(f"drawing the maps of {sum(p.lat is not None for p in places)} placed mentions")
         fig = plot_places(places, names=names)
         save_map(fig, out/"map"); plt.close(fig)
-        save_interactive(interactive_map(places, titles=names, links=links or {}), out/"map.html")
+        save_interactive(interactive_map(places, titles=names, links=links or {}, events=events), out/"map.html")
         written += ["map.png", "map.svg", "map.html"]
     missing = [name for name in REPORT_OUTPUTS if name not in written]
     for stale in missing: (out/stale).unlink(missing_ok=True)

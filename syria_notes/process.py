@@ -4,22 +4,20 @@
 
 # %% ../nbs/04b_process.ipynb #3edd7ea8
 from __future__ import annotations
-import multiprocessing, re
+import multiprocessing
 from collections import deque
 from dataclasses import asdict
-from datetime import date, datetime
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .articles import Article, read_article
+from .articles import ARTICLE_FIELDS, Article, article_meta, in_period, iso_date, read_article
 from .core import InputError, progress, require_model
-from .dates import reference_date
+from .events import Event, find_events
 from .inputs import DEFAULT_BUDGET, Document, Stage, work_through
 from .places import Place, joined_text, places_nlp, to_source
 
 # %% auto #0
-__all__ = ['WORKS', 'ARTICLE_FIELDS', 'parse_work', 'places_work', 'report_work', 'iso_date', 'article_meta', 'place_row',
-           'in_period', 'process']
+__all__ = ['WORKS', 'parse_work', 'places_work', 'report_work', 'events_work', 'place_row', 'process']
 
 # %% ../nbs/04b_process.ipynb #767eee3c
 def parse_work(docs:list[Document], stage:Stage) -> list[Article]:
@@ -53,58 +51,18 @@ def report_work(docs:list[Document], stage:Stage) -> list[tuple[Article, list[Pl
     "`places_work` with the articles fully parsed, as the report needs them."
     return places_work(docs, stage, analyse=True)
 
-WORKS = {"parse": parse_work, "places": places_work, "report": report_work}
+def events_work(docs:list[Document], stage:Stage) -> list[tuple[Article, list[Place], list[Event]]]:
+    "`report_work`, and the events each article tells (`syria_notes.events.find_events`), within the same time budget."
+    done = report_work(docs, stage)
+    stage.name = "events"
+    return [(article, places, find_events(article, places)) for article, places in done]
+
+WORKS = {"parse": parse_work, "places": places_work, "report": report_work, "events": events_work}
 
 # %% ../nbs/04b_process.ipynb #61b2d5fe
-ARTICLE_FIELDS = ("date", "date_from", "title", "title_from", "source", "url")  # what each place row carries of its article
-
-def iso_date(value) -> str|None:
-    "`value` (a date, a datetime or a written date) as ISO 8601, or None when it cannot be read as a date."
-    if value is None or value == "": return None
-    if isinstance(value, (date, datetime)): return value.isoformat()
-    text = str(value).strip()
-    for kind in (date, datetime):  # 2016-12-29; 2016-12-29T10:00:00Z
-        try: return kind.fromisoformat(text).isoformat()
-        except ValueError: pass
-    from dateutil import parser
-    try: when = parser.parse(text, default=datetime(1, 1, 1))  # "29 December 2016", "Dec 29, 2016"
-    except (ValueError, OverflowError): return None
-    return when.isoformat() if ":" in text else when.date().isoformat()  # a day stays a day
-
-def article_meta(article:Article) -> dict:
-    "The article fields every place row carries (`ARTICLE_FIELDS`), from the page first, then what came with it."
-    given = article.metadata
-    dates = (("published", article.published), ("updated", article.updated), ("corpus", given.get("date")),
-             ("text", lambda: reference_date(article)[0]))  # the last only when needed: it reads the whole text
-    for date_from, value in dates:
-        if (when := iso_date(value() if callable(value) else value)): break
-    else: when = date_from = None
-    titles = (("given", given.get("title")), ("headline", article.title.text if article.title else None),
-              ("first sentence", _first_sentence(article)))
-    title_from, title = next(((k, v) for k, v in titles if v), (None, None))
-    return dict(date=when, date_from=date_from, title=title, title_from=title_from, source=article.source, url=given.get("url"))
-
-def _first_sentence(article:Article, most:int=160) -> str|None:
-    "The first sentence of the article's first paragraph, cut at a word within `most` characters."
-    if not article.paragraphs: return None
-    text = article.paragraphs[0].text
-    end = re.search(r"[.!?][\"”’]?(?=\s+[A-Z\"“‘]|$)", text)
-    text = text[:end.end()] if end else text
-    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + "…"
-
 def place_row(place:Place, meta:dict) -> dict:
     "A place as a flat record: its fields, then its article's (`article_meta`)."
     return asdict(place) | {k: meta.get(k) for k in ARTICLE_FIELDS}
-
-# %% ../nbs/04b_process.ipynb #28b4821c
-def in_period(meta:dict,              # from `article_meta`
-              since:str|None=None,    # first day kept, YYYY-MM-DD
-              until:str|None=None,    # last day kept, YYYY-MM-DD
-             ) -> bool:
-    "Whether the article of `meta` falls in the period; with no period, every article does."
-    if not since and not until: return True
-    day = (meta.get("date") or "")[:10]
-    return bool(day) and (not since or day >= since) and (not until or day <= until)
 
 # %% ../nbs/04b_process.ipynb #a3647988
 def _in_child(work:str, items:list, budget:float|None, batch:int) -> list:
@@ -133,7 +91,7 @@ def _in_processes(items, work:str, budget:float|None, batch:int, workers:int):
         while in_flight: yield from results(*in_flight.popleft())
 
 def process(items,                           # `Document`s and `Failure`s: `open_inputs(...)`, or a list of them
-            work:str="places",               # one of `WORKS`: "parse", "places" or "report"
+            work:str="places",               # one of `WORKS`: "parse", "places", "report" or "events"
             budget:float|None=DEFAULT_BUDGET, # seconds a document may take; None: no limit
             batch:int=8,                     # documents per batch
             workers:int=1,                   # processes

@@ -53,7 +53,7 @@ def test_report_on_the_seeds(cli, tmp_path, offline_env):
     result = run(cli, "report", *SEEDS, "-o", out, env=offline_env)
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stderr and "drawing the maps" in result.stderr
-    names = ["articles.json", "map.html", "map.png", "map.svg", "places.csv", "places.geojson", "summary.md"]
+    names = ["articles.json", "events.csv", "map.html", "map.png", "map.svg", "places.csv", "places.geojson", "summary.md", "timeline.png"]
     assert sorted(p.name for p in out.iterdir()) == names  # everything, and no temp files
     first = {name: (out/name).read_bytes() for name in names}
     assert run(cli, "report", *SEEDS, "-o", out, env=offline_env).returncode == 0
@@ -354,3 +354,24 @@ def test_every_command_s_help_says_what_it_reads_writes_and_returns(cli):
         for part in ("usage:", "options:", "output:", " ".join(writes.split()), "example:", example, "exit status:", "4 some documents failed"):
             assert part in text, (name, part)
         assert f"| `{name}` | {help} | {writes} | `{example}` |" in readme, f"README's command table: {name}"
+
+
+def test_events_on_the_seeds_as_a_table(cli, tmp_path, offline_env):
+    "Issue 18: syria-notes events writes rows a reader can check against their sentences; --merge groups across documents."
+    import csv
+    from syria_notes.text import clean_markup
+    out = tmp_path/"events.csv"
+    result = run(cli, "events", *SEEDS, "-o", out, env=offline_env)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    texts = {s.stem: s.read_text(encoding="utf-8") for s in SEEDS}
+    assert len(rows) >= 20 and "events" in result.stderr
+    for r in rows:
+        raw = texts[r["doc"]][int(r["start"]):int(r["end"])]  # the source's characters: entities and links as written
+        assert " ".join(clean_markup(raw).text.split()) == " ".join(r["sentence"].split()), r
+        if r["location_start"]: assert texts[r["doc"]][int(r["location_start"]):int(r["location_end"])] == r["location_text"], r
+    assert {"agreement", "airstrike", "capture", "clash"} <= {r["event_type"] for r in rows}
+    merged = run(cli, "events", *SEEDS, "--merge", env=offline_env)
+    groups = [json.loads(line) for line in merged.stdout.splitlines()]
+    assert any(len(g["docs"]) == 2 for g in groups), groups  # the ceasefire, told by both articles
+    assert_one_line_error(run(cli, "events", *SEEDS, "-o", tmp_path/"events.xlsx", env=offline_env), 1, ".csv, .jsonl or .parquet")
