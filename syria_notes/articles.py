@@ -109,7 +109,9 @@ def segment(text:str) -> dict:
             role[i] = "caption"; out["captions"].append(_sub_span(line, m.start("rest"), len(line.text), Caption, credit=credit or None))
         elif i + 1 < len(lines) and i + 1 not in role:
             role[i + 1] = "caption"; out["captions"].append(lines[i + 1].span(Caption, credit=credit or None))
-    body = next((i for i, l in enumerate(lines) if i not in role and _is_body(l)), len(lines))
+    body = next((i for i, l in enumerate(lines) if i not in role and _is_body(l)), None)
+    if body is None:  # a short note ("Shelling hit Aleppo and Homs."): its first sentence-shaped line is its body
+        body = next((i for i, l in enumerate(lines) if i not in role and l.text.rstrip().endswith(_SENTENCE_END)), len(lines))
     rest = [i for i in range(len(lines)) if i not in role]
     groups = _duplicate_groups(lines, rest)
     gallery = {i for i, r in enumerate(reasons) if r in ("gallery counter", "gallery title", "gallery control")}
