@@ -114,3 +114,30 @@ def test_interactive_map_markers_and_popups(browser, report):
     w.page.locator(".marker-cluster").first.click()  # a cluster opens (zooms or spiderfies) on click
     w.page.wait_for_timeout(600)
     assert not w.problems, w.problems
+
+
+def test_report_notebook_on_unseen_articles_renders_cleanly(browser, cli, tmp_path):
+    "Issue 17: `report --notebook` on a folder the report has never seen: an executed notebook and an HTML page Chromium shows with no console errors."
+    import json
+    bench = ROOT.parent/"shared"/"benchmarks"/"trnews.jsonl"
+    if not bench.exists(): pytest.skip(f"{bench} is absent (the shared benchmarks are not beside this clone)")
+    folder = tmp_path/"articles"; folder.mkdir()
+    for line in bench.read_text(encoding="utf-8").splitlines()[20:25]:
+        row = json.loads(line)
+        (folder/f"{row['id']}.txt").write_text(row["text"], encoding="utf-8")
+    out = tmp_path/"report"
+    result = subprocess.run([cli, "report", str(folder), "-o", str(out), "--notebook", "--title", "Five TR-News stories", "-q"],
+                            capture_output=True, text=True, env={**os.environ, "SYRIA_NOTES_ONLINE": "0"}, timeout=900)
+    assert result.returncode == 0, result.stderr
+    executed = json.loads((out/"report.ipynb").read_text(encoding="utf-8"))
+    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors and "".join(executed["cells"][0]["source"]).startswith("# Five TR-News stories"), errors
+    w = Watched(browser)
+    w.page.goto((out/"report.html").as_uri(), wait_until="load")
+    assert "Five TR-News stories" in w.page.title() + w.page.inner_text("h1")
+    images = w.page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth])")
+    assert images and all(done and width > 0 for done, width in images), images
+    ARTIFACTS.mkdir(exist_ok=True)
+    w.page.screenshot(path=str(ARTIFACTS/"report-notebook.png"), full_page=False)
+    assert not w.problems, w.problems
+    w.page.close()
