@@ -187,7 +187,7 @@ def _open(args):
     from syria_notes.inputs import open_inputs
     inputs = open_inputs(args.inputs, fetch_urls=getattr(args, "fetch", False))
     if not args.quiet:
-        for notice in inputs.notices: notice(args.command, notice)
+        for message in inputs.notices: notice(args.command, message)
     return inputs
 
 # %% ../nbs/07_cli.ipynb #304fd1cb

@@ -376,7 +376,8 @@ def interactive_map(places:list[Place],         # place mentions of one or more 
             Bind(_popup_html(r, titles, links), _esc(r.label)).add_to(marker)
     placed_events = [e for e in events or [] if e.latitude is not None]
     if placed_events:
-        layer = folium.FeatureGroup(name=f"Events ({len(placed_events)})").add_to(m)
+        layer = MarkerCluster(name=f"Events ({len(placed_events)})", options={"maxClusterRadius": 30}).add_to(m)  # a city's events spiderfy
+        layer.default_js, layer.default_css = [], []
         for e in placed_events:
             marker = folium.CircleMarker([e.latitude, e.longitude], radius=6, color="#222222", weight=2, dash_array="3 2",
                                          fill=True, fill_color="#ffcc00", fill_opacity=0.85).add_to(layer)  # no plugin: works offline

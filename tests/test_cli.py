@@ -353,7 +353,7 @@ def test_every_command_s_help_says_what_it_reads_writes_and_returns(cli):
         writes, example = GUIDE[name]
         for part in ("usage:", "options:", "output:", " ".join(writes.split()), "example:", example, "exit status:", "4 some documents failed"):
             assert part in text, (name, part)
-        assert f"| `{name}` | {help} | {writes} | `{example}` |" in readme, f"README's command table: {name}"
+        assert f"| `{name}` | {help} | {writes} | `{example}` |" in readme, f"README's command table: {name} (python tools/command_table.py && make readme)"
 
 
 def test_events_on_the_seeds_as_a_table(cli, tmp_path, offline_env):
