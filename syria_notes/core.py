@@ -329,4 +329,6 @@ def load_nlp(model:str|None=None, # pipeline: 'sm', 'md', a name or a path; defa
             import spacy  # here, not at import time: `syria-notes --help` should not pay for it
             try: _nlp_cache[name] = spacy.load(name)
             except OSError: raise _not_installed(asked) from None
+            if "lemmatizer" in _nlp_cache[name].pipe_names:  # only quotes need lemmas, and they run it themselves
+                _nlp_cache[name].disable_pipe("lemmatizer")
         return _nlp_cache[name]

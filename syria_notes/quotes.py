@@ -87,7 +87,11 @@ def find_quotes(article:Article, # a segmented article
         nlp = load_nlp()
     parts = readable_pieces(article, ("highlights", "paragraphs"))
     places = [n for n in ("place_recognizer", "place_resolver") if n in nlp.pipe_names]  # the pipeline is shared with places
-    pieces = [_Piece(s, c, d) for (s, c), d in zip(parts, nlp.pipe((c.text for _, c in parts), disable=places))]
+    docs = nlp.pipe((c.text for _, c in parts), disable=places)
+    if "lemmatizer" in nlp.disabled:  # `load_nlp` keeps it off for the work that needs no lemmas; speech verbs do
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        docs = (lemmatizer(d) for d in docs)
+    pieces = [_Piece(s, c, d) for (s, c), d in zip(parts, docs)]
     mentions = []  # (raw start, sentence key, name) of every person named, in order
     for k, p in enumerate(pieces):
         for e in p.doc.ents:
