@@ -39,6 +39,10 @@ def main():
     if sys.argv[1:] == ["models"]: return models_bench()
     if sys.argv[1:] == ["ranker"]: return ranker_bench()
     if sys.argv[1:] == ["events"]: return events_bench()
+    if sys.argv[1:] == ["places"]:  # the places section alone: accuracy and speed beside bare spaCy
+        import spacy
+        from syria_notes.core import get_settings, resolve_model
+        return places_bench(spacy.load(resolve_model(get_settings().model)))
     print("== core: loading the spaCy pipeline (fresh process each)")
     code = "import time; t=time.perf_counter(); from syria_notes.core import load_nlp; load_nlp(); {}"
     cold = subprocess.run([sys.executable, "-c", code.format("print(time.perf_counter()-t)")],
