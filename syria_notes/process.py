@@ -66,6 +66,7 @@ def place_row(place:Place, meta:dict) -> dict:
 
 # %% ../nbs/04b_process.ipynb #a3647988
 def _in_child(work:str, items:list, budget:float|None, batch:int) -> list:
+    if work != "parse": places_nlp()  # loaded before the first document's time budget starts, not inside it
     return list(work_through(items, WORKS[work], budget, batch))
 
 def _chunks(items, size:int):
@@ -101,6 +102,7 @@ def process(items,                           # `Document`s and `Failure`s: `open
     "Yield `(document, result)` for each document done, a `Failure` for each that is not, in input order."
     if work not in WORKS: raise ValueError(f"work is one of {', '.join(WORKS)}")
     require_model()  # a pipeline that is not installed is the run's one error, not every document's
+    if work != "parse" and workers <= 1: places_nlp()  # loaded (and the gazetteer opened) outside any document's time budget
     if total is None and hasattr(items, "__len__"): total = len(items)
     done = work_through(items, WORKS[work], budget, batch) if workers <= 1 else _in_processes(items, work, budget, batch, workers)
     with progress(total=total, desc=work, quiet=quiet) as bar:
