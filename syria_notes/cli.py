@@ -329,7 +329,8 @@ def run_resolve(args) -> int:
 def run_evaluate(args) -> int:
     "`syria-notes evaluate CORPUS [--format json|table] [--by-doc FILE] [-o OUT]`: the measures, their breakdown, the worst misses."
     import time
-    from syria_notes.evaluate import by_doc, measures_table, run_corpus, score, span_records
+    from syria_notes.evaluate import by_doc, run_corpus, score, span_records
+    from syria_notes.measures import measures_table
     to_stdout = args.output in (None, "-")
     if args.by_doc == "-" and to_stdout: raise InputError("--by-doc -", "standard output already takes the measures; give -o OUT for them")
     table = (args.format or ("table" if to_stdout and sys.stdout.isatty() else "json")) == "table"
