@@ -297,6 +297,53 @@ def test_evaluate_explains_itself(cli, tmp_path, offline_env):
     assert_one_line_error(run(cli, "evaluate", corpus, "--by-doc", "-"), 1, "--by-doc -: standard output already takes the measures")
 
 
+def test_evaluate_leaves_out_neutral_gold_and_scores_gold_without_a_point_for_recognition(cli, tmp_path, offline_env):
+    "The Syria-war set's keys: a neutral toponym (a demonym) is neither credited nor counted against; one with a null point counts"
+    "for recognition only. A corpus in its manner, written here: a headline, a sentence, a tag list."
+    title = "Shelling hits Aleppo"
+    text = title + "\n\nSyrian forces shelled Aleppo and Kafr Hamra on Friday.\nTags: Syria, Aleppo"
+    body, tags = text.index("\n"), text.index("Tags")
+    def gold(name, after, lat, lon, kind="literal"):
+        start = text.index(name, after)
+        return {"start": start, "end": start + len(name), "name": name, "lat": lat, "lon": lon, "geonameid": None, "country": "SY",
+                "type": kind, "neutral": kind == "demonym"}
+    aleppo = (36.20124, 37.16117)
+    toponyms = [gold("Aleppo", 0, *aleppo), gold("Syrian", body, 35.0, 38.0, "demonym"), gold("Aleppo", body, *aleppo),
+                gold("Kafr Hamra", body, None, None), gold("Syria", tags, 35.0, 38.0), gold("Aleppo", tags, *aleppo)]
+    corpus, without = tmp_path/"raid.jsonl", tmp_path/"no-demonym.jsonl"
+    corpus.write_text(json.dumps({"id": "raid", "title": title, "text": text, "toponyms": toponyms}) + "\n", encoding="utf-8")
+    without.write_text(json.dumps({"id": "raid", "title": title, "text": text, "toponyms": toponyms[:1] + toponyms[2:]}) + "\n", encoding="utf-8")
+
+    result = run(cli, "evaluate", corpus, "-o", tmp_path/"m.json", "--by-doc", tmp_path/"docs.jsonl", "-q", env=offline_env)
+    assert result.returncode == 0, result.stderr  # a null point is read, not refused
+    m = json.loads((tmp_path/"m.json").read_text(encoding="utf-8"))
+    (row,) = [json.loads(line) for line in (tmp_path/"docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (m["gold_toponyms"], m["neutral_gold"], m["gold_without_point"]) == (5, 1, 1)
+    assert (row["gold_spans"], row["neutral_gold"], row["gold_without_point"]) == (5, 1, 1)
+    assert {k: v["gold"] for k, v in m["recognition_by_shape"].items()} == {"headline": 1, "body": 2, "list": 2}
+    assert m["recognition_syria"]["gold"] == 5 and m["recognition"]["recall"] == round(row["gold_found"] / 5, 3)
+    assert list(m["by_type"]["type"]) == ["literal"]  # the demonym is not scored
+    scored = sum(v["spans"] for v in m["resolution_gold_spans"]["by_confidence"].values())
+    assert scored == 4 and sum(v["spans"] for v in m["misses"].values()) <= 4  # resolution: the four with a point
+    assert m["resolution_gold_spans"]["accuracy_161km"] == round(row["within_161km"] / 4, 3)
+
+    # the same text with the demonym not annotated at all: whatever the pipeline predicts on "Syrian" becomes a false place
+    assert run(cli, "evaluate", without, "-o", tmp_path/"w.json", "-q", env=offline_env).returncode == 0
+    w = json.loads((tmp_path/"w.json").read_text(encoding="utf-8"))
+    assert w["gold_toponyms"] == 5 and w["neutral_gold"] == 0
+    assert w["recognition"]["recall"] == m["recognition"]["recall"]
+    # the pipeline reports "Syrian" (a demonym: a mention of Syria); were it to stop, this text would need another neutral span
+    assert w["recognition_by_shape"]["body"]["predicted"] > m["recognition_by_shape"]["body"]["predicted"], (w, m)
+    assert w["recognition"]["precision"] < m["recognition"]["precision"]  # a false place there, not here
+
+    table = run(cli, "evaluate", corpus, "--format", "table", "-q", env=offline_env).stdout
+    assert "left out: 1 neutral gold spans (neither credited nor counted against), 1 without a point (recognition only)" in table
+    assert "Resolution of the gold spans (recognition skipped), 4 that have a point" in table
+    for k, v in m["recognition_by_shape"].items():
+        assert re.search(rf"^  … in {k} lines +.* +{v['gold']} +{v['gold_found']} +{v['predicted']}$", table, re.M), table
+    assert re.search(r"^  … places in Syria +\d\.\d{3} +5 +\d$", table, re.M), table
+
+
 def test_evaluate_prints_a_table_on_a_terminal(cli, tmp_path):
     import os, pty
     corpus = seed_gold_corpus(tmp_path/"gold.jsonl")
