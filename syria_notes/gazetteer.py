@@ -224,6 +224,7 @@ class Gazetteer:
                                  licence=note.get("licence"), built_by=note.get("built_by"), points=note.get("points"))
         attribution = "Place data from GeoNames (https://www.geonames.org), licensed CC BY 4.0."
         if "admin" in layers: attribution += " GeoNames' points of countries and divisions via the OpenWeather city list (CC BY-SA 4.0, database ODbL 1.0)."
+        if "syria" in layers: attribution += " Syrian places and regions: GeoNames (CC BY 4.0), Natural Earth (public domain) and coordinates cited from Wikipedia (CC BY-SA 4.0); see syria_notes/assets/syria.md."
         return dict(path=str(self.path), size_mb=round(self.path.stat().st_size / 1e6, 1), built=meta.get("built"),
                     places=db.execute("SELECT COUNT(*) FROM places").fetchone()[0], sources=sources, layers=layers,
                     attribution=attribution)

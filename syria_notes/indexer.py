@@ -31,7 +31,7 @@ def strip_article(key:str) -> str:
     return rest if first in ARTICLES and rest else key
 
 # %% ../nbs/01g_indexer.ipynb #4b82dc32
-BUILD_VERSION = "10"  # bump when the way the index is built changes
+BUILD_VERSION = "11"  # bump when the way the index is built changes
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE sources(name TEXT PRIMARY KEY, version TEXT, licence TEXT, entries INTEGER);

@@ -116,9 +116,9 @@ LAYER_COLUMNS = ("geonameid", "name", "feature", "fcode", "country_code", "admin
                  "population", "alternates", "point_source", "source")
 
 def layer_files() -> dict[str, Path]:
-    "The compiled layers shipped in the package: `admin` (continents, countries, ADM1, ADM2) and `features` when present."
+    "The compiled layers shipped in the package: `admin` (continents, countries, ADM1, ADM2), and `features` and `syria` when present."
     folder, found = _package_file("syria_notes", "assets"), {}
-    for layer in ("admin", "features"):
+    for layer in ("admin", "features", "syria"):
         for name in (f"{layer}.tsv.gz", f"{layer}.tsv"):
             if (folder/name).is_file(): found[layer] = folder/name; break
     return found

