@@ -7,7 +7,7 @@
 #   make docs     the Quarto site with nbdev_docs where quarto is installed, else an offline preview in _site/
 #   make bench    benchmark figures (printed; never timed tests); installs the optional md pipeline first (make models)
 #   make models   install the optional spaCy pipelines of requirements/models.txt (SYRIA_NOTES_MODEL=md)
-#   make train    retrain the candidate ranker (syria_notes/assets/ranker.json) on ../shared/benchmarks, bit for bit; prints its cross-validated figures
+#   make train    retrain the recogniser and the candidate ranker (syria_notes/assets/recogniser.json, ranker.json) on ../shared/benchmarks, bit for bit; prints their cross-validated figures
 #   make lock     re-pin requirements/*.txt (with hashes) from the ranges in settings.ini
 
 SHELL := /bin/bash
@@ -93,6 +93,7 @@ bench: install models
 	$(BIN)/python tests/bench/run.py
 
 train: install
+	$(BIN)/python tools/train_recogniser.py
 	$(BIN)/python tools/train_ranker.py --compare
 
 report: install

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
+import marisa_trie
 
 from .core import SyriaNotesError, atomic_write, cache_dir
 from .names import fold, key_consonants, translit_keys
@@ -98,7 +99,7 @@ class Gazetteer:
         self.path = Path(path) if path else cache_dir()/"gazetteer"/"index.sqlite"
         self.packaged, self.build, self.progress = packaged, build, progress
         self.additions_dir = self.path.parent/"additions"
-        self._local, self._answers = threading.local(), {}
+        self._local, self._answers, self._automaton = threading.local(), {}, None
         if build: self.ensure(progress)
 
     def additions(self) -> list[Path]:
@@ -128,7 +129,7 @@ class Gazetteer:
             if why is None and not force: return False
             if why not in (None, "missing"): (progress or _tell)(f"the index at {self.path} is {why}; rebuilding")
             build_index(self.path, self.additions(), progress, self.packaged)
-        self._local, self._answers = threading.local(), {}
+        self._local, self._answers, self._automaton = threading.local(), {}, None
         return True
 
     @property
@@ -140,12 +141,20 @@ class Gazetteer:
             self._local.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         return self._local.db
 
+    @property
+    def automaton(self) -> marisa_trie.Trie:
+        "Every key a stretch of text may match, as a trie (`syria_notes.indexer.key_automaton`): read from the index once."
+        if self._automaton is None:
+            row = self._reading(lambda: self.db.execute("SELECT data FROM automata WHERE name = 'keys'").fetchone())
+            self._automaton = marisa_trie.Trie().frombytes(row[0]) if row else marisa_trie.Trie()
+        return self._automaton
+
     def _reading(self, read, *args):
         "`read(*args)`, with a damaged index made a `SyriaNotesError` (and removed, so that the next use rebuilds it)."
         for attempt in range(2):
             try: return read(*args)
             except sqlite3.DatabaseError as e: error = e
-            self._local, self._answers = threading.local(), {}  # this connection is unusable
+            self._local, self._answers, self._automaton = threading.local(), {}, None  # this connection is unusable
             with _build_lock(self.path.parent):  # not while another process replaces the file
                 found = index_problem(self.path, thorough=True)
                 if found is None: continue  # the file at the path is whole (replaced since it was opened): again

@@ -13,10 +13,11 @@ from .layers import (
     ADMIN1_ABBREVIATIONS, COMMON_COUNTRY_NAMES, CONTINENT_ADJECTIVES, CONTINENT_NAMES, EXTRA_DEMONYMS, REGION_ADJECTIVES, REGIONS,
     GEONAMES_LICENCE, _km, _package_file, layer_files, layer_notes, read_addition, read_layer, source_versions)
 from .names import fold, translit_keys
+import marisa_trie
 
 # %% auto #0
-__all__ = ['ARTICLES', 'BUILD_VERSION', 'SCHEMA', 'QUALITY', 'name_key', 'strip_article', 'build_index', 'signature',
-           'index_problem']
+__all__ = ['ARTICLES', 'BUILD_VERSION', 'SCHEMA', 'QUALITY', 'KEY_QUALITIES', 'name_key', 'strip_article', 'build_index',
+           'key_automaton', 'signature', 'index_problem']
 
 # %% ../nbs/01g_indexer.ipynb #09c8d48d
 ARTICLES = ("the", "al", "el", "ad", "ar", "as", "at", "az", "ash", "an", "ed", "es", "et", "ez")
@@ -31,7 +32,7 @@ def strip_article(key:str) -> str:
     return rest if first in ARTICLES and rest else key
 
 # %% ../nbs/01g_indexer.ipynb #4b82dc32
-BUILD_VERSION = "11"  # bump when the way the index is built changes
+BUILD_VERSION = "12"  # bump when the way the index is built changes
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE sources(name TEXT PRIMARY KEY, version TEXT, licence TEXT, entries INTEGER);
@@ -39,6 +40,7 @@ CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, count
                     admin1_name TEXT, feature TEXT, fcode TEXT, population INTEGER, geonameid INTEGER, source TEXT,
                     names INTEGER, admin2 TEXT, parent INTEGER, point_source TEXT);
 CREATE TABLE names(key TEXT, place INTEGER, quality INTEGER, support INTEGER);
+CREATE TABLE automata(name TEXT PRIMARY KEY, data BLOB);
 """
 QUALITY = {"name": 0, "alternate": 1, "article": 2, "demonym": 3, "code": 4, "spelling": 5, "sound": 6}
 
@@ -214,6 +216,7 @@ def build_index(path:Path,                 # where the index goes
         if packaged and additions: _prefer_additions(db, first)
         say("indexing names")
         db.execute("CREATE INDEX names_key ON names(key)")
+        db.execute("INSERT INTO automata VALUES ('keys', ?)", (key_automaton(db),))
         db.executemany("INSERT INTO sources VALUES (?,?,?,?)", _sources(db))
         db.executemany("INSERT INTO meta VALUES (?,?)", [("signature", signature(additions, packaged)),
                                                           ("build_version", BUILD_VERSION),
@@ -227,6 +230,14 @@ def build_index(path:Path,                 # where the index goes
     except BaseException:  # an error or Ctrl-C: no half-written file is left, the previous index (if any) stays
         db.close(); tmp.unlink(missing_ok=True); raise
     return dict(counts)
+
+KEY_QUALITIES = ("name", "alternate", "article", "demonym", "code", "spelling")  # what a stretch of text is matched by
+
+def key_automaton(db) -> bytes:
+    "Every lookup key of the index a stretch of text may be matched by (exact keys and spelling keys, not sound keys), as a MARISA trie's bytes."
+    qualities = [QUALITY[q] for q in KEY_QUALITIES]
+    sql = f"SELECT DISTINCT key FROM names WHERE quality IN ({','.join('?' * len(qualities))})"
+    return marisa_trie.Trie(k for (k,) in db.execute(sql, qualities)).tobytes()
 
 def _sources(db) -> list[tuple]:
     "The sources table: each package (in a layer: 'admin:pyowm') or file, its version, licence, and the entries drawing on it."

@@ -16,7 +16,8 @@ from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings, resolve_model
 from .gazetteer import FUZZY, Candidate, default_gazetteer, name_key
 from .ranker import Context, Ranker, default_ranker, document_context, km, rank
-from .recognise import Mention, recognise
+from .recognise import Mention, default_recogniser, recognise
+from .cues import zipf
 
 # %% auto #0
 __all__ = ['SUBPLACE_RADIUS_KM', 'PARENT_KM', 'PLACE_COMPONENTS', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer',
@@ -194,7 +195,8 @@ def places_nlp(model:str|None=None, # spaCy pipeline; defaults to `get_settings(
     with _places_lock:
         nlp = load_nlp(model)  # shared: quotes read with the same pipeline, the place components left out
         if "place_recognizer" not in nlp.pipe_names:
-            default_gazetteer()  # opened (built on first use) now, not inside the first document's time budget
+            default_gazetteer().automaton  # opened (built on first use) now, not inside the first document's time budget,
+            default_recogniser(); zipf("the")  # and the recogniser's model and word frequencies read
             for name in PLACE_COMPONENTS: nlp.add_pipe(name)
         return nlp
 

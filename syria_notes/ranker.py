@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from .gazetteer import ADMIN_WORDS, FUZZY, Candidate, _km, name_key
 from .cues import Mention
+from .forest import Forest
 
 # %% auto #0
 __all__ = ['CANDIDATES', 'KINDS', 'WATER', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES', 'RANKER_FILE',
@@ -73,11 +74,12 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
         for k, (m, cs) in enumerate(zip(mentions, cands)):
             if m.noun is None and all(c.match in FUZZY for c in cs):  # a name the gazetteer does not know
                 cands[k] = cs + [dataclasses.replace(home, match="home", score=0.0)]
-    starts = [e.start_char for e in doc.ents]
+    ents = doc.ents  # (built anew at each reading of `doc.ents`)
+    starts = [e.start_char for e in ents]
     labels = []
     for m in mentions:
         k = bisect.bisect_right(starts, m.start) - 1
-        e = doc.ents[k] if k >= 0 else None
+        e = ents[k] if k >= 0 else None
         labels.append(e.label_ if e is not None and e.start_char <= m.start < e.end_char else "")
     focus = countries.most_common(1)[0][0] if countries else None
     return Context(mentions, cands, firsts, countries, divisions, doc.text if text is None else text, labels, focus, home,
@@ -184,26 +186,9 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
 RANKER_FILE = "ranker.json"
 ENV_RANKER = "SYRIA_NOTES_RANKER"
 
-class Ranker:
-    "A forest of binary trees scoring feature rows, read from the plain-number form `syria_notes.training.export_model` writes."
-    def __init__(self, model:dict):
-        self.info = {k: v for k, v in model.items() if k != "nodes"}
-        if model["features"] != FEATURES: raise ValueError("the ranker was trained on other features: run `make train`")
-        n = model["nodes"]
-        self.feature, self.threshold = np.array(n["feature"], dtype=np.int64), np.array(n["threshold"], dtype=np.float64)
-        self.left, self.right = np.array(n["left"], dtype=np.int64), np.array(n["right"], dtype=np.int64)
-        self.value, self.roots, self.depth = np.array(n["value"], dtype=np.float64), np.array(model["roots"], dtype=np.int64), model["depth"]
-
-    def score(self, rows) -> np.ndarray:
-        "The model's raw score (log-odds) for each row."
-        X = np.asarray(rows, dtype=np.float64)
-        if len(X) == 0: return np.zeros(0)
-        node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()  # one walker per row and tree
-        at = np.arange(len(X))[:, None]
-        for _ in range(self.depth):  # leaves point at themselves, so walkers that arrived stay
-            go_left = X[at, self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        return self.value[node].sum(axis=1)
+class Ranker(Forest):
+    "The candidate ranker: a `syria_notes.forest.Forest` over `FEATURES`, as `syria_notes.training` exports it (`make train`)."
+    def __init__(self, model:dict): super().__init__(model, FEATURES)
 
 @lru_cache(maxsize=1)
 def default_ranker() -> Ranker|None:

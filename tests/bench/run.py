@@ -39,6 +39,8 @@ def main():
     if sys.argv[1:] == ["models"]: return models_bench()
     if sys.argv[1:] == ["ranker"]: return ranker_bench()
     if sys.argv[1:] == ["events"]: return events_bench()
+    if sys.argv[1:] == ["recogniser"]: return recogniser_bench()
+    if sys.argv[1:] == ["memory"]: return memory_bench()
     if sys.argv[1:] == ["places"]:  # the places section alone: accuracy and speed beside bare spaCy
         import spacy
         from syria_notes.core import get_settings, resolve_model
@@ -68,6 +70,8 @@ def main():
     admin_layer_bench()
     transliteration_bench()
     places_bench(nlp)
+    memory_bench()
+    recogniser_bench()
     ranker_bench()
     models_bench()
     robustness_bench()
@@ -169,7 +173,7 @@ def places_bench(bare_nlp):
     from syria_notes.places import places_nlp
     nlp = places_nlp()
     print("== places: speed and accuracy (syria-notes evaluate gives the same measures; --format table the whole breakdown)")
-    for name in ["geowebnews.jsonl", "trnews.jsonl"]:
+    for name in ["geowebnews.jsonl", "trnews.jsonl", "syria-dev.jsonl"]:
         docs = read_corpus(BENCH/name)
         texts = [d["text"] for d in docs]
         list(bare_nlp.pipe(texts[:5])); list(nlp.pipe(texts[:5]))  # warm up
@@ -193,6 +197,39 @@ def places_bench(bare_nlp):
               f"{len(docs) / bare:.1f} docs/s; places pipeline ({', '.join(nlp.pipe_names)}) {len(docs) / full:.1f} docs/s: "
               f"{bare / full:.2f}x of bare spaCy (target >= 0.9x)")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def memory_bench():
+    """Peak resident memory of a fresh process that runs bare spaCy, and of one that runs the places pipeline, over the
+    same 100 GeoWebNews texts (#23: places <= 1.2x bare spaCy)."""
+    code = ("import json, sys; texts = [json.loads(l)['text'] for l in open(sys.argv[1], encoding='utf-8')][:100]\n"
+            "if sys.argv[2] == 'bare':\n"
+            "    import spacy; from syria_notes.core import get_settings, resolve_model; nlp = spacy.load(resolve_model(get_settings().model))\n"
+            "else:\n"
+            "    from syria_notes.places import places_nlp; nlp = places_nlp()\n"
+            "list(nlp.pipe(texts, batch_size=32))\n"
+            "print(int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024)")
+    peaks = {kind: float(subprocess.run([sys.executable, "-c", code, str(BENCH/"geowebnews.jsonl"), kind], capture_output=True,
+                                        text=True, check=True).stdout) for kind in ("bare", "places")}
+    print(f"== memory: peak resident memory of a fresh process over 100 GeoWebNews texts: bare spaCy {peaks['bare']:.0f} MB, "
+          f"places pipeline {peaks['places']:.0f} MB: {peaks['places'] / peaks['bare']:.2f}x (target <= 1.2x)")
+
+
+def recogniser_bench():
+    """The recogniser (#23): recognition P/R/F1 (overlap; neutral gold neither credited nor counted) with whole
+    documents held out (5 folds of every corpus) and across corpora (trained on the other two), the figures the
+    packaged model's training printed (`make train`), and the candidates per document."""
+    from syria_notes.evaluate import read_corpus
+    from syria_notes.training import cross_corpus, cross_validate_recogniser, recogniser_rows
+    print("== recogniser: recognition on held-out documents and across corpora (targets: CV F1 >= 0.90 GWN, 0.92 TR-News, "
+          "0.92 syria-dev, each with P >= 0.93; cross-corpus >= 0.88)")
+    corpora = {}
+    for name in ("geowebnews", "trnews", "syria-dev"):
+        corpora[name], secs = timed(lambda: recogniser_rows(read_corpus(BENCH/f"{name}.jsonl"), progress=False))
+        cands = sum(len(d["cands"]) for d in corpora[name])
+        print(f"{name}: {len(corpora[name])} documents, {cands / len(corpora[name]):.0f} candidates per document")
+    for title, figures in (("5-fold CV by document", cross_validate_recogniser(corpora)), ("cross-corpus", cross_corpus(corpora))):
+        print(f"{title}: " + "; ".join(f"{n} P/R/F1 {m['precision']:.3f}/{m['recall']:.3f}/{m['f1']:.3f}" for n, m in figures.items()))
 
 
 def ranker_bench():
