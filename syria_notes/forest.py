@@ -22,16 +22,17 @@ class Forest:
         self.left, self.right = np.array(n["left"], dtype=np.int64), np.array(n["right"], dtype=np.int64)
         self.value, self.roots = np.array(n["value"], dtype=np.float64), np.array(model["roots"], dtype=np.int64)
         self.depth = model["depth"]
+        self._children = np.stack([self.right, self.left], axis=1).ravel()  # node k's right child at 2k, its left at 2k + 1
 
     def score(self, rows) -> np.ndarray:
         "The model's raw score (log-odds) for each row."
         X = np.asarray(rows, dtype=np.float64)
         if len(X) == 0: return np.zeros(0)
         node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()  # one walker per row and tree
-        at = np.arange(len(X))[:, None]
+        flat, offset = X.ravel(), (np.arange(len(X)) * X.shape[1])[:, None]  # row r's feature f at r * width + f
         for _ in range(self.depth):  # leaves point at themselves, so walkers that arrived stay
-            go_left = X[at, self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
+            go_left = flat[offset + self.feature[node]] <= self.threshold[node]
+            node = self._children[2 * node + go_left]
         return self.value[node].sum(axis=1)
 
     def probability(self, rows) -> np.ndarray:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings, resolve_model
 from .gazetteer import FUZZY, Candidate, default_gazetteer, name_key
-from .ranker import Context, Ranker, default_ranker, document_context, km, rank
+from .ranker import Context, Ranker, default_ranker, document_context, km, rank_all
 from .recognise import Mention, default_recogniser, recognise
 from .cues import zipf
 
@@ -64,10 +64,11 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
     sentence_starts = [sent.start_char for sent in sentences]
     places, rankings, chosen = [], [], []
     nouns = [m.noun for m in mentions]  # the kind of sub-place each is, as the resolver reads it (the mentions stay as given)
+    rankings_all = rank_all(ctx, gazetteer, ranker)  # every mention's rows scored at once
     for i, m in enumerate(mentions):
         k = bisect.bisect_right(sentence_starts, m.start) - 1
         place = Place(doc_id, m.start, m.end, m.text, sentences[k].text if k >= 0 else "", m.label)
-        ranked = rank(ctx, i, gazetteer, ranker)
+        ranked = rankings_all[i]
         parent = _parent(m, i, ctx, gazetteer) if m.noun else None
         if parent is None and (not ranked or ranked[0][1].match in (*FUZZY, "home")):
             parent = _named_within(m, ctx, gazetteer)  # "the Old City of Damascus": a part of a place it names
@@ -164,7 +165,7 @@ def _one_sense(places:list[Place], mentions:list[Mention], nouns:list, text:str,
 Doc.set_extension("place_mention_data", default=None, force=True)
 Doc.set_extension("place_data", default=None, force=True)
 Doc.set_extension("place_mentions", force=True, getter=lambda d: [Mention(**m) for m in d._.place_mention_data or []],
-                  setter=lambda d, ms: setattr(d._, "place_mention_data", [asdict(m) for m in ms]))
+                  setter=lambda d, ms: setattr(d._, "place_mention_data", [dict(vars(m)) for m in ms]))  # (flat records: no deep copy)
 Doc.set_extension("places", force=True, getter=lambda d: [Place(**p) for p in d._.place_data or []])
 
 def make_place_recognizer(nlp:Language, name:str):
@@ -178,7 +179,7 @@ def make_place_resolver(nlp:Language, name:str):
     "A component setting `doc._.places` from `doc._.place_mentions` (gold spans may be set there instead)."
     def place_resolver(doc:Doc) -> Doc:
         places = resolve(doc._.place_mentions, doc, default_gazetteer(), doc.user_data.get("doc_id", "doc"))
-        doc._.place_data = [asdict(p) for p in places]
+        doc._.place_data = [dict(vars(p)) for p in places]
         return doc
     return place_resolver
 

@@ -21,7 +21,7 @@ from .forest import Forest
 # %% auto #0
 __all__ = ['CANDIDATES', 'KINDS', 'WATER', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES', 'RANKER_FILE',
            'ENV_RANKER', 'km', 'Context', 'document_context', 'kind', 'mention_features', 'Ranker', 'default_ranker',
-           'rank']
+           'rank', 'rank_all']
 
 # %% ../nbs/03c_ranker.ipynb #2af29be9
 def km(a, b) -> float:
@@ -200,7 +200,19 @@ def default_ranker() -> Ranker|None:
 
 def rank(ctx:Context, i:int, gazetteer, ranker:Ranker|None=None) -> list[tuple[float, Candidate]]:
     "Mention `i`'s candidates with their scores, best first: the model's, else the rules'."
-    rows, rules = mention_features(ctx, i, gazetteer)
-    scores = ranker.score(rows) if ranker is not None and rows else rules
-    order = sorted(range(len(rows)), key=lambda k: (-scores[k], k))
-    return [(float(scores[k]), ctx.candidates[i][k]) for k in order]
+    return rank_all(ctx, gazetteer, ranker, [i])[0]
+
+def rank_all(ctx:Context, gazetteer, ranker:Ranker|None=None,
+             which:list[int]|None=None,  # the mentions to rank; all by default
+            ) -> list[list[tuple[float, Candidate]]]:
+    "Each mention's candidates with their scores, best first; the model scores the document's rows at once."
+    which = range(len(ctx.mentions)) if which is None else which
+    features = [mention_features(ctx, i, gazetteer) for i in which]
+    rows = [row for r, _ in features for row in r]
+    scores = ranker.score(rows).tolist() if ranker is not None and rows else [s for _, rules in features for s in rules]
+    out, at = [], 0
+    for i, (r, _) in zip(which, features):
+        mine = scores[at:at + len(r)]; at += len(r)
+        order = sorted(range(len(r)), key=lambda k: (-mine[k], k))
+        out.append([(float(mine[k]), ctx.candidates[i][k]) for k in order])
+    return out
