@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings, resolve_model
 from .gazetteer import FUZZY, Candidate, default_gazetteer, name_key
-from .ranker import Context, Ranker, default_ranker, document_context, km, rank_all
+from .ranker import MATCHES, Context, Ranker, default_ranker, document_context, km, rank_all
 from .recognise import Mention, default_recogniser, recognise
 from .cues import zipf
 
@@ -69,13 +69,16 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
         k = bisect.bisect_right(sentence_starts, m.start) - 1
         place = Place(doc_id, m.start, m.end, m.text, sentences[k].text if k >= 0 else "", m.label)
         ranked = rankings_all[i]
-        parent = _parent(m, i, ctx, gazetteer) if m.noun else None
+        parent = _parent(m, i, ctx, gazetteer, rankings_all) if m.noun else None
         if parent is None and (not ranked or ranked[0][1].match in (*FUZZY, "home")):
             parent = _named_within(m, ctx, gazetteer)  # "the Old City of Damascus": a part of a place it names
+            if parent is None and ctx.containers[i] is not None:  # "al-Msheirfeh near the city of Raqqa": where the text puts it,
+                parent = _container(rankings_all[ctx.containers[i][0]])  # read as the ranker reads that name
             if parent is not None: nouns[i] = "place"
         if parent is not None:  # a sub-place: one of its namesakes inside the place it is said to be in, else that place
             radius = SUBPLACE_RADIUS_KM.get(nouns[i], 100)
-            ranked = [(s, c) for s, c in ranked if c.match != "home" and c.match not in FUZZY and km(c, parent) <= radius]
+            ranked = [(s, c) for s, c in ranked if c.match in ("spelling", *(m for m in MATCHES if m not in (*FUZZY, "home")))
+                      and (km(c, parent) <= radius or (parent.feature in ("country", "admin1") and _inside(c, parent)))]  # a spelling, if inside
             if not ranked:
                 place.name, place.lat, place.lon = m.query, parent.lat, parent.lon
                 place.country_code, place.feature, place.method, place.parent = parent.country_code, nouns[i], "containment", parent.name
@@ -91,10 +94,9 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
                 place.name, place.feature, place.method, place.parent = m.query, nouns[i], "home", best.name
                 place.geonameid, place.confidence = None, round(min(0.5, confidence * 0.5), 3)
         places.append(place); rankings.append(ranked); chosen.append(ranked[0][1] if ranked and place.method == "gazetteer" else None)
-    held = _contained(places, mentions, nouns, rankings, chosen, text)
+    held = _contained(places, mentions, nouns, rankings, chosen, ctx.containers)
     return _one_sense(places, mentions, nouns, text, held)
 
-_OF_IN = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:(?:central|northern|southern|eastern|western|old|rebel-held|besieged)\s+)?")
 PARENT_KM = {"city": 50, "admin2": 150, "admin1": 400}  # how far from its point a place 'in' it may lie
 
 def _inside(c, parent:Candidate) -> bool:
@@ -103,15 +105,16 @@ def _inside(c, parent:Candidate) -> bool:
     if parent.feature == "admin1" and parent.admin1: return (c.country_code, c.admin1) == (parent.country_code, parent.admin1)
     return parent.feature in PARENT_KM and km(c, parent) <= PARENT_KM[parent.feature]
 
-def _contained(places:list[Place], mentions:list[Mention], nouns:list, rankings:list, chosen:list, text:str) -> set[int]:
-    "'X of Y', 'X in Y' with Y a place the document names: X is read inside Y, else placed at Y (containment), never at a far namesake."
-    at, held = {m.start: k for k, m in enumerate(mentions)}, set()
+def _contained(places:list[Place], mentions:list[Mention], nouns:list, rankings:list, chosen:list,
+               containers:list, # `syria_notes.ranker.text_containers`: the mention the text puts each in or near
+              ) -> set[int]:
+    "'X in Y', 'the X neighbourhood of Y', 'X near Y' with Y a place the document names: X is read inside Y, else placed at Y (containment), never at a far namesake."
+    held = set()
     for i, (p, m, ranked) in enumerate(zip(places, mentions, rankings)):
-        g = _OF_IN.match(text, m.end)
-        k = at.get(g.end()) if g else None
-        if k is None or nouns[i] or m.label == "NORP" or p.feature in ("country", "continent", "region"): continue
-        parent = chosen[k]
+        if containers[i] is None or nouns[i] or m.label == "NORP" or p.feature in ("country", "continent", "region"): continue
+        (k, link), parent = containers[i], chosen[containers[i][0]]
         if parent is None or parent.feature not in (*PARENT_KM, "country"): continue
+        if link == "near" and parent.feature not in ("city", "admin2"): continue  # near a country is not in it
         held.add(i)
         if chosen[i] is not None and _inside(chosen[i], parent): continue
         inside = [c for _, c in ranked if c.match not in FUZZY and c.match != "home" and _inside(c, parent)]
@@ -126,6 +129,10 @@ def _contained(places:list[Place], mentions:list[Mention], nouns:list, rankings:
 
 _OF_PLACE = re.compile(r".+?\s+of\s+(?:the\s+)?(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})$")
 
+def _container(ranked:list) -> Candidate|None:
+    "A container's reading, as the ranker ranks it: its best namesake, unless that is only a spelling or the story's home."
+    return ranked[0][1] if ranked and ranked[0][1].match not in (*FUZZY, "home") else None
+
 def _named_within(m:Mention, ctx:Context, gazetteer) -> Candidate|None:
     "The place a name the gazetteer does not know names as its own ('Old City of Damascus' -> Damascus), read in the document's context."
     g = _OF_PLACE.match(m.query)
@@ -137,10 +144,12 @@ def _in_context(found:list[Candidate], ctx:Context) -> Candidate|None:
     named = {(f.lat, f.lon) for f in ctx.firsts if f is not None}
     return min((c for c in found if c.match not in FUZZY), key=lambda c: ((c.lat, c.lon) not in named, c.country_code != ctx.focus), default=None)
 
-def _parent(m:Mention, i:int, ctx:Context, gazetteer) -> Candidate|None:
-    "Where a sub-place is: the place its phrase names ('of central Aleppo') read in the document's context, else the nearest city named in its sentence."
+def _parent(m:Mention, i:int, ctx:Context, gazetteer, rankings:list) -> Candidate|None:
+    """Where a sub-place is: the place its phrase names ('of central Aleppo') read in the document's context, else the place
+    the text puts it in ('the town of Ras al-Ain in northeastern Syria'), else the nearest city named in its sentence."""
     if m.parent and (c := _in_context([c for c in gazetteer.lookup(m.parent, limit=5) if c.feature in ("city", "admin1", "country")], ctx)):
         return c
+    if ctx.containers[i] is not None and (c := _container(rankings[ctx.containers[i][0]])): return c
     near = [(abs(j - i), j) for j, f in enumerate(ctx.firsts) if f is not None and j != i and f.feature == "city"
             and abs(ctx.mentions[j].start - m.start) < 250]
     return ctx.firsts[min(near)[1]] if near else None

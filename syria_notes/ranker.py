@@ -19,9 +19,9 @@ from .cues import Mention
 from .forest import Forest
 
 # %% auto #0
-__all__ = ['CANDIDATES', 'KINDS', 'WATER', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES', 'RANKER_FILE',
-           'ENV_RANKER', 'km', 'Context', 'document_context', 'kind', 'mention_features', 'Ranker', 'default_ranker',
-           'rank', 'rank_all']
+__all__ = ['CANDIDATES', 'LINK', 'KINDS', 'WATER', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES',
+           'RANKER_FILE', 'ENV_RANKER', 'km', 'Context', 'text_containers', 'container_reading', 'document_context',
+           'kind', 'mention_features', 'Ranker', 'default_ranker', 'rank', 'rank_all']
 
 # %% ../nbs/03c_ranker.ipynb #2af29be9
 def km(a, b) -> float:
@@ -43,11 +43,42 @@ class Context:
     focus:str|None              # the country the document's confident places most share
     home:Candidate|None         # the unambiguous city the document names most (else division)
     keys:Counter                # how many mentions go by each name key
+    containers:list = dataclasses.field(default_factory=list)  # each mention's `text_containers` entry: (index, link) or None
 
 def _first(m:Mention, cs:list[Candidate]) -> Candidate|None:
     "A mention's reading when it is unambiguous enough to be context for the others."
     if not cs or cs[0].match in FUZZY or m.noun is not None: return None
     return cs[0]
+
+_DIRECTION = (r"(?:(?:north|south)-?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|central|"
+              r"rural|greater|upper|lower|old|besieged|(?:rebel|regime|government|opposition)-(?:held|controlled))")
+_PLACE_NOUN = (r"(?:neighbou?rhoods?|districts?|quarters?|towns?|villages?|areas?|suburbs?|countryside|camps?|provinces?|"
+               r"governorates?|regions?|city|cities|outskirts|municipalit(?:y|ies)|count(?:y|ies)|states?|islands?)")
+_IN, _NEAR = r"(?:in|of|inside|within|at)", r"(?:near|outside|around|(?:on\s+the\s+)?outskirts\s+of|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
+LINK = re.compile(rf"(?:['’]s)?(?:\s+{_PLACE_NOUN})?\s*,?\s+(?:(?P<in>{_IN})|{_NEAR})\s+(?:the\s+)?(?:{_DIRECTION}\s+)*"
+                  rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?(?:{_DIRECTION}\s+)*)?", re.I)
+_COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+
+def text_containers(mentions:list[Mention], text:str) -> list[tuple[int, str]|None]:
+    """For each mention, the next mention the words between them place it in or near, as (its index, "in" or "near"):
+    "X in Y", "X of Y", "the town of X in northeastern Y", "the X neighbourhood of east Y", "X, near the city of Y";
+    names coordinated before one ("X and Z towns of rural Y") share its container. None where the text names none."""
+    out = [None] * len(mentions)
+    order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    for a in range(len(order) - 2, -1, -1):
+        i, j = order[a], order[a + 1]
+        s, e = mentions[i].end, mentions[j].start
+        if e <= s or e - s > 60: continue
+        g = LINK.fullmatch(text, s, e)
+        if g: out[i] = (j, "in" if g["in"] else "near")
+        elif _COORDINATED.fullmatch(text, s, e) and out[j] is not None: out[i] = out[j]
+    return out
+
+def container_reading(ctx:Context, j:int) -> Candidate|None:
+    "How a container is read before anything is placed in it: its unambiguous reading, else its first namesake in the focus country, else its first."
+    if ctx.firsts[j] is not None: return ctx.firsts[j]
+    known = [c for c in ctx.candidates[j] if c.match not in FUZZY and c.match != "home"]
+    return min(known, key=lambda c: c.country_code != ctx.focus, default=None)
 
 def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=None, # `doc.text`, when the caller has it
                     ) -> Context:
@@ -82,8 +113,9 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
         e = ents[k] if k >= 0 else None
         labels.append(e.label_ if e is not None and e.start_char <= m.start < e.end_char else "")
     focus = countries.most_common(1)[0][0] if countries else None
-    return Context(mentions, cands, firsts, countries, divisions, doc.text if text is None else text, labels, focus, home,
-                   Counter(name_key(m.query) for m in mentions))
+    text = doc.text if text is None else text
+    return Context(mentions, cands, firsts, countries, divisions, text, labels, focus, home,
+                   Counter(name_key(m.query) for m in mentions), text_containers(mentions, text))
 
 # %% ../nbs/03c_ranker.ipynb #24d0eb6a
 KINDS = ("city", "admin1", "admin2", "country", "continent", "region", "water", "land")
@@ -108,7 +140,8 @@ def kind(feature:str) -> str:
     return feature if feature in KINDS else "water" if feature in WATER else "land"
 
 FEATURES = (["log_population", "log_names", "support", "exact_name", "same_country_mentions", "same_division_mentions", "log_km_nearest_other", "share_others_300km",
-             "log_km_home", "in_focus_country", "qualifier", "adjective", "log_km_parent", "names_a_country",
+             "log_km_home", "in_focus_country", "qualifier", "adjective", "log_km_parent", "parent_country", "parent_division",
+             "names_a_country",
              "all_caps", "abbreviation", "words", "admin_word", "same_name_mentions", "rules", "rules_top"]
             + [f"kind_{k}" for k in KINDS] + [f"match_{k}" for k in MATCHES] + [f"label_{k}" for k in LABELS]
             + [f"cue_before_{k}" for k in CUES] + [f"cue_after_{k}" for k in CUES])
@@ -147,6 +180,8 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
     if m.parent:
         found = gazetteer.lookup(m.parent, limit=1)
         parent = found[0] if found and found[0].feature in ("city", "admin1", "country") else None
+    if parent is None and ctx.containers and ctx.containers[i] is not None:  # the place the text says it is in or near
+        parent = container_reading(ctx, ctx.containers[i][0])
     before, after = text[max(0, m.start - 30):m.start], text[m.end:m.end + 30]
     cues = ([float(bool(rx.search(before))) for rx in CUE_BEFORE.values()] +
             [float(bool(rx.match(after))) for rx in CUE_AFTER.values()])
@@ -174,7 +209,10 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
                      _log_km(min(dists)) if dists else -1.0, sum(d < 300 for d in dists) / len(dists) if dists else -1.0,
                      _log_km(km(c, ctx.home)) if ctx.home is not None else -1.0,
                      float(c.country_code == ctx.focus) if ctx.focus else -1.0, qual, adjective,
-                     _log_km(km(c, parent)) if parent is not None else -1.0, float(names_a_country),
+                     _log_km(km(c, parent)) if parent is not None else -1.0,
+                     float(c.country_code == parent.country_code) if parent is not None and parent.country_code else -1.0,
+                     float((c.country_code, c.admin1) == (parent.country_code, parent.admin1))
+                     if parent is not None and parent.admin1 and parent.feature != "country" else -1.0, float(names_a_country),
                      float(m.text.isupper()), float(bool(_ABBREVIATION.fullmatch(m.text))), len(words), float(bool(words) and words[-1] in ADMIN_WORDS), min(same_name, 20), h, 0.0]
                     + [float(kind(c.feature) == k) for k in KINDS] + [float(c.match == k) for k in MATCHES]
                     + [float(ctx.labels[i] == k) for k in LABELS] + cues)
