@@ -16,9 +16,10 @@ from .shapes import headline_shaped, words
 
 # %% auto #0
 __all__ = ['MAX_ERROR_KM', 'MISS_CLASSES', 'SHAPES', 'LIST_LABEL', 'LIST_MARK', 'JOINING_WORDS', 'TYPE_FIELDS', 'ANSWER_FIELDS',
-           'SYRIA_NAMES', 'read_corpus', 'gold_mentions', 'miss_class', 'run_corpus', 'names_list', 'line_shape',
-           'span_records', 'prediction_records', 'by_doc', 'misses', 'by_type', 'by_shape', 'worst_misses',
-           'unanswered', 'score', 'evaluate', 'plot_worst_misses', 'plot_errors']
+           'SYRIA_NAMES', 'SETTLEMENT_NOTES', 'read_corpus', 'gold_mentions', 'miss_class', 'run_corpus', 'names_list',
+           'line_shape', 'span_records', 'prediction_records', 'by_doc', 'misses', 'by_type', 'by_shape',
+           'worst_misses', 'unanswered', 'syrian_settlement', 'placing', 'score', 'evaluate', 'plot_worst_misses',
+           'plot_errors']
 
 # %% ../nbs/05_evaluate.ipynb #3ae2853d
 MAX_ERROR_KM = 20039  # half the Earth's circumference
@@ -284,6 +285,49 @@ def unanswered(spans:list[dict], # from `span_records`
             for (text, name), ds in sorted(groups.items(), key=lambda g: -len(g[1]))[:k]]
 
 # %% ../nbs/05_evaluate.ipynb #3412a21c
+SETTLEMENT_NOTES = ("governorate", "feature")  # syria-dev's notes for a governorate, and for a region, desert or river
+
+def syrian_settlement(t:dict) -> bool:
+    "A Syrian town, village or quarter among the gold: in Syria, not the country itself, not a governorate or a natural feature."
+    return (str(t.get("country")).lower() in SYRIA_NAMES and (t.get("normalised_name") or t.get("name")) not in ("Syria", "Syrian Arab Republic")
+            and not str(t.get("note") or "").startswith(SETTLEMENT_NOTES))
+
+def placing(docs:list[dict],  # from `read_corpus`
+            results:list,     # from `run_corpus`
+            listed:int=50,    # how many placed non-places to list
+           ) -> dict:
+    """What the pipeline itself put on the map (its own mentions, not the gold spans): of the gold places it found, the
+    share placed within 161 km, the answers more than 161 km off by how they were placed (`method`), the Syrian towns
+    and villages within 40 km; and the mentions placed on the map that overlap no gold span at all (non-places)."""
+    found = within = unplaced = 0
+    far, settled, wrong = {}, [0, 0], []
+    for d, result in zip(docs, results):
+        if isinstance(result, Failure): continue
+        predicted, gold = result[0], d.get("toponyms", [])
+        for t in gold:
+            if t.get("neutral") or t["lat"] is None: continue
+            over = [p for p in predicted if p.start < t["end"] and t["start"] < p.end]
+            if not over: continue
+            found += 1
+            placed = [p for p in over if p.lat is not None]
+            best = min(placed, key=lambda p: _error_km(p, t)) if placed else None
+            error = _error_km(best, t) if best is not None else None
+            if syrian_settlement(t): settled[0] += 1; settled[1] += error is not None and error <= 40
+            if best is None: unplaced += 1
+            elif error <= 161: within += 1
+            else: far[best.method or "none"] = far.get(best.method or "none", 0) + 1
+        for p in predicted:
+            if p.lat is None or any(p.start < t["end"] and t["start"] < p.end for t in gold): continue
+            wrong.append({"doc": d["id"], "start": p.start, "end": p.end, "text": p.text, "name": p.name,
+                          "country_code": p.country_code, "method": p.method, "confidence": p.confidence})
+    methods = {}
+    for w in wrong: methods[w["method"]] = methods.get(w["method"], 0) + 1
+    return {"found": found, "within_161km": _share(within, found), "unplaced": unplaced,
+            "far_161km": {"answers": sum(far.values()), "share_of_found": _share(sum(far.values()), found),
+                          "by_method": dict(sorted(far.items(), key=lambda kv: -kv[1]))},
+            "syria_settlements": {"found": settled[0], "within_40km": _share(settled[1], settled[0])},
+            "non_places": {"placed": len(wrong), "by_method": dict(sorted(methods.items(), key=lambda kv: -kv[1])), "listed": wrong[:listed]}}
+
 def _prf(hits:int, predicted:int, found:int, n:int) -> dict:
     p, r = hits / max(1, predicted), found / max(1, n)
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / max(1e-9, p + r), 3)}
@@ -325,6 +369,7 @@ def score(docs:list[dict],             # from `read_corpus`
                                                               "share": _share(same_id, len(with_id))},
                                       "by_confidence": calibration},
             "end_to_end_accuracy_161km": round(total["end_to_end_161km"] / max(1, m), 3),
+            "placing": placing(docs, results),
             "misses": misses(docs, results, spans=spans), "by_type": by_type(spans),
             "worst_misses": worst_misses(spans, worst), "unanswered": unanswered(spans, worst),
             "documents_per_second": round(len(docs) / seconds, 2) if seconds else None}

@@ -23,6 +23,23 @@ def _columns(header:list[str], rows:list[list], widths:list[int]) -> list[str]:
     def line(cells): return ("  " + "  ".join(_cut(c, -w).ljust(-w) if w < 0 else _cut(c, w).rjust(w) for c, w in zip(cells, widths))).rstrip()
     return [line(header), *map(line, rows)]
 
+def _placing_lines(p:dict|None, listed:int=10) -> list[str]:
+    "The map as the pipeline drew it: found places within 161 km, far answers by method, Syrian settlements, placed non-places."
+    if not p: return []
+    methods = lambda d: ", ".join(f"{k} {v:,}" for k, v in d.items()) or "none"
+    out = ["Placing: the places the pipeline found, as it placed them (its own spans, not the gold spans)",
+           f"  found gold places with a point   {p['found']:,}: {_pct(p['within_161km'])} within 161 km, {p['unplaced']:,} not placed",
+           f"  answers more than 161 km off     {p['far_161km']['answers']:,} ({_pct(p['far_161km']['share_of_found'])} of found): "
+           f"{methods(p['far_161km']['by_method'])}"]
+    if p["syria_settlements"]["found"]:
+        out.append(f"  Syrian towns and villages        {_pct(p['syria_settlements']['within_40km'])} within 40 km "
+                   f"(of {p['syria_settlements']['found']:,} found)")
+    w = p["non_places"]
+    out.append(f"  non-places placed on the map     {w['placed']:,} (mentions overlapping no gold span): {methods(w['by_method'])}")
+    out += [f"    {x['doc']:<16}{x['text'][:24]!r:<28} -> {str(x['name'])[:24]} ({x['country_code'] or '–'}, {x['method']})"
+            for x in w["listed"][:listed]]
+    return out + [""]
+
 def _pct(x:float|None) -> str: return "–" if x is None else f"{x:.1%}"
 
 def _num(x:float|None) -> str: return "–" if x is None else f"{x:.3f}"
@@ -59,6 +76,7 @@ def measures_table(measures:dict,          # from `score` or `evaluate`
            f"  AUC of the log error    {r['auc_log_error']} (0 is perfect)",
            f"  same GeoNames id        {_pct(ids['share'])} ({ids['same_id']:,} of the {ids['gold_spans_with_id']:,} gold spans that have one)",
            f"End to end (found and placed within 161 km): {_pct(m['end_to_end_accuracy_161km'])}", "",
+           *_placing_lines(m.get("placing")),
            f"Misses: gold spans not placed within 161 km ({sum(v['spans'] for v in m['misses'].values()):,} of {n - pointless:,})",
            *_columns(["class", "spans", "share"], [[c, f"{v['spans']:,}", _pct(v["share"])] for c, v in m["misses"].items()], [-28, 6, 6]), "",
            "Accuracy by the answer's confidence",
