@@ -20,9 +20,9 @@ from .recognise import Mention, default_recogniser, recognise
 from .cues import zipf
 
 # %% auto #0
-__all__ = ['SUBPLACE_RADIUS_KM', 'PARENT_KM', 'PLACE_COMPONENTS', 'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer',
-           'make_place_resolver', 'places_nlp', 'find_places', 'dateline_reading', 'joined_text', 'to_source',
-           'article_places', 'places_table', 'places_geojson']
+__all__ = ['SUBPLACE_RADIUS_KM', 'CITY_PART_KM', 'PARENT_KM', 'PLACE_COMPONENTS', 'PLACE_FIELDS', 'Place', 'resolve',
+           'make_place_recognizer', 'make_place_resolver', 'places_nlp', 'find_places', 'dateline_reading',
+           'joined_text', 'to_source', 'article_places', 'places_table', 'places_geojson']
 
 # %% ../nbs/04_places.ipynb #59ee4af5
 @dataclass
@@ -83,8 +83,9 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
                 place.name, place.lat, place.lon = m.query, parent.lat, parent.lon
                 place.country_code, place.feature, place.method, place.parent = parent.country_code, nouns[i], "containment", parent.name
                 place.confidence = 0.5
-        elif m.noun:
-            ranked = [(s, c) for s, c in ranked if c.match not in FUZZY]  # a sub-place is not guessed from a spelling
+        elif m.noun:  # a part of a city is not guessed from a spelling; a town or a province may be ("Raqa province")
+            part = SUBPLACE_RADIUS_KM.get(nouns[i], 100) <= CITY_PART_KM
+            ranked = [(s, c) for s, c in ranked if c.match not in FUZZY or (c.match == "spelling" and not part)]
         if ranked:
             best, confidence = ranked[0][1], _softmax_top([s for s, _ in ranked])
             place.name, place.lat, place.lon, place.country_code = best.name, best.lat, best.lon, best.country_code
@@ -97,6 +98,7 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
     held = _contained(places, mentions, nouns, rankings, chosen, ctx.containers)
     return _one_sense(places, mentions, nouns, text, held)
 
+CITY_PART_KM = 40  # a sub-place this close to its parent (SUBPLACE_RADIUS_KM) is a part of a city: a quarter, a square, a mosque
 PARENT_KM = {"city": 50, "admin2": 150, "admin1": 400}  # how far from its point a place 'in' it may lie
 
 def _inside(c, parent:Candidate) -> bool:
@@ -146,10 +148,12 @@ def _in_context(found:list[Candidate], ctx:Context) -> Candidate|None:
 
 def _parent(m:Mention, i:int, ctx:Context, gazetteer, rankings:list) -> Candidate|None:
     """Where a sub-place is: the place its phrase names ('of central Aleppo') read in the document's context, else the place
-    the text puts it in ('the town of Ras al-Ain in northeastern Syria'), else the nearest city named in its sentence."""
+    the text puts it in ('the town of Ras al-Ain in northeastern Syria'), else, for a part of a city (a quarter, a square,
+    a mosque), the nearest city named in its sentence; a town or a province is not put in whatever city is named near it."""
     if m.parent and (c := _in_context([c for c in gazetteer.lookup(m.parent, limit=5) if c.feature in ("city", "admin1", "country")], ctx)):
         return c
     if ctx.containers[i] is not None and (c := _container(rankings[ctx.containers[i][0]])): return c
+    if SUBPLACE_RADIUS_KM.get(m.noun, 100) > CITY_PART_KM: return None
     near = [(abs(j - i), j) for j, f in enumerate(ctx.firsts) if f is not None and j != i and f.feature == "city"
             and abs(ctx.mentions[j].start - m.start) < 250]
     return ctx.firsts[min(near)[1]] if near else None
