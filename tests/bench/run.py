@@ -192,6 +192,13 @@ def places_bench(bare_nlp):
               + " (targets of #15: right entity, distant point < 3%; unanswered < 8%)")
         for field, types in m["by_type"].items():
             print(f"  within 161 km by {field}: " + "; ".join(f"{t} {v['accuracy_161km']:.1%} of {v['spans']}" for t, v in list(types.items())[:6]))
+        p = m["placing"]
+        print(f"  the map as drawn (#24): found places within 161 km {p['within_161km']:.1%} (target >= 95% on syria-dev); "
+              f"answers > 161 km {p['far_161km']['answers']} = {p['far_161km']['share_of_found']:.1%} of found (target <= 1%; "
+              + ", ".join(f"{k} {v}" for k, v in p["far_161km"]["by_method"].items()) + "); "
+              + (f"Syrian towns and villages within 40 km {p['syria_settlements']['within_40km']:.1%} of {p['syria_settlements']['found']} "
+                 "(target >= 93%); " if p["syria_settlements"]["found"] else "")
+              + f"non-places placed {p['non_places']['placed']} (target <= 5 on syria-dev)")
         print("  worst misses: " + "; ".join(f"{w['text']!r} -> {w['answer']['name']}, {w['answer']['country_code']} ({w['error_km']:,.0f} km)"
                                              for w in m["worst_misses"][:4]))
         print(f"  speed (CPU time of this process, best of 3 interleaved passes): bare spaCy ({', '.join(bare_nlp.pipe_names)}) "
