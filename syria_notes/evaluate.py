@@ -5,6 +5,7 @@
 # %% ../nbs/05_evaluate.ipynb #5e1ff3ca
 from __future__ import annotations
 import math, re, statistics, time
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -300,7 +301,7 @@ def placing(docs:list[dict],  # from `read_corpus`
     share placed within 161 km, the answers more than 161 km off by how they were placed (`method`), the Syrian towns
     and villages within 40 km; and the mentions placed on the map that overlap no gold span at all (non-places)."""
     found = within = unplaced = 0
-    far, settled, wrong = {}, [0, 0], []
+    far, settled, wrong = Counter(), [0, 0], []
     for d, result in zip(docs, results):
         if isinstance(result, Failure): continue
         predicted, gold = result[0], d.get("toponyms", [])
@@ -315,18 +316,17 @@ def placing(docs:list[dict],  # from `read_corpus`
             if syrian_settlement(t): settled[0] += 1; settled[1] += error is not None and error <= 40
             if best is None: unplaced += 1
             elif error <= 161: within += 1
-            else: far[best.method or "none"] = far.get(best.method or "none", 0) + 1
+            else: far[best.method or "none"] += 1
         for p in predicted:
             if p.lat is None or any(p.start < t["end"] and t["start"] < p.end for t in gold): continue
             wrong.append({"doc": d["id"], "start": p.start, "end": p.end, "text": p.text, "name": p.name,
                           "country_code": p.country_code, "method": p.method, "confidence": p.confidence})
-    methods = {}
-    for w in wrong: methods[w["method"]] = methods.get(w["method"], 0) + 1
+    methods = Counter(w["method"] for w in wrong)
     return {"found": found, "within_161km": _share(within, found), "unplaced": unplaced,
             "far_161km": {"answers": sum(far.values()), "share_of_found": _share(sum(far.values()), found),
-                          "by_method": dict(sorted(far.items(), key=lambda kv: -kv[1]))},
+                          "by_method": dict(far.most_common())},
             "syria_settlements": {"found": settled[0], "within_40km": _share(settled[1], settled[0])},
-            "non_places": {"placed": len(wrong), "by_method": dict(sorted(methods.items(), key=lambda kv: -kv[1])), "listed": wrong[:listed]}}
+            "non_places": {"placed": len(wrong), "by_method": dict(methods.most_common()), "listed": wrong[:listed]}}
 
 def _prf(hits:int, predicted:int, found:int, n:int) -> dict:
     p, r = hits / max(1, predicted), found / max(1, n)

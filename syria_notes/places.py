@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings, resolve_model
 from .gazetteer import FUZZY, Candidate, default_gazetteer, name_key
-from .ranker import MATCHES, Context, Ranker, default_ranker, document_context, km, rank_all
+from .ranker import Context, Ranker, default_ranker, document_context, km, rank_all
 from .recognise import Mention, default_recogniser, recognise
 from .cues import zipf
 
@@ -77,8 +77,8 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
             if parent is not None: nouns[i] = "place"
         if parent is not None:  # a sub-place: one of its namesakes inside the place it is said to be in, else that place
             radius = SUBPLACE_RADIUS_KM.get(nouns[i], 100)
-            ranked = [(s, c) for s, c in ranked if c.match in ("spelling", *(m for m in MATCHES if m not in (*FUZZY, "home")))
-                      and (km(c, parent) <= radius or (parent.feature in ("country", "admin1") and _inside(c, parent)))]  # a spelling, if inside
+            ranked = [(s, c) for s, c in ranked if c.match not in ("sound", "home")  # a spelling, if inside
+                      and (km(c, parent) <= radius or (parent.feature in ("country", "admin1") and _inside(c, parent)))]
             if not ranked:
                 place.name, place.lat, place.lon = m.query, parent.lat, parent.lon
                 place.country_code, place.feature, place.method, place.parent = parent.country_code, nouns[i], "containment", parent.name
@@ -114,7 +114,7 @@ def _contained(places:list[Place], mentions:list[Mention], nouns:list, rankings:
     held = set()
     for i, (p, m, ranked) in enumerate(zip(places, mentions, rankings)):
         if containers[i] is None or nouns[i] or m.label == "NORP" or p.feature in ("country", "continent", "region"): continue
-        (k, link), parent = containers[i], chosen[containers[i][0]]
+        link, parent = containers[i][1], chosen[containers[i][0]]
         if parent is None or parent.feature not in (*PARENT_KM, "country"): continue
         if link == "near" and parent.feature not in ("city", "admin2"): continue  # near a country is not in it
         held.add(i)
