@@ -12,11 +12,12 @@ import pandas as pd
 from .articles import Article
 from .core import Failure
 from .inputs import DEFAULT_BUDGET, Document, open_inputs
-from .places import PLACE_FIELDS, Place, places_geojson
+from .places import PLACE_FIELDS, Place, article_focus, places_geojson
 from .process import ARTICLE_FIELDS, article_meta, in_period, place_row, process
 
 # %% auto #0
-__all__ = ['ARTICLE_COUNTS', 'Reading', 'read_places', 'articles_frame', 'places_frame', 'to_geojson', 'to_geodataframe']
+__all__ = ['ARTICLE_COUNTS', 'FOCUS_FIELDS', 'Reading', 'read_places', 'articles_frame', 'places_frame', 'to_geojson',
+           'to_geodataframe']
 
 # %% ../nbs/09_frames.ipynb #8b05622b
 @dataclass
@@ -73,6 +74,11 @@ def _typed(frame:pd.DataFrame, reading:Reading, categories:list[str]) -> pd.Data
     return frame
 
 ARTICLE_COUNTS = ("characters", "paragraphs", "captions", "dropped", "places", "placed")
+FOCUS_FIELDS = ("focus_country", "focus_division", "focus_place")  # where the article is (`syria_notes.places.article_focus`)
+
+def _focus(found:list[Place], text:str) -> dict:
+    f = article_focus(found, text)
+    return dict(zip(FOCUS_FIELDS, (f.country, f.division_name, f.place.name if f.place is not None else None)))
 
 def articles_frame(inputs,                 # what `open_inputs` takes, a list of Articles, or a `Reading`
                    since:str|None=None,    # first day kept, YYYY-MM-DD
@@ -80,14 +86,14 @@ def articles_frame(inputs,                 # what `open_inputs` takes, a list of
                    analyse:bool=False,     # count quotes, dates and figures too (slower)
                    **kwargs,               # to `read_places`: workers, quiet, budget
                   ) -> pd.DataFrame:
-    "One row per article: its id, date (UTC), title, outlet, url and origin, and counts of what was found in it."
+    "One row per article: its id, date (UTC), title, outlet, url and origin, counts of what was found in it, and where it is (its focus)."
     reading = _reading(inputs, since, until, analyse, **kwargs)
     extra = ("quotes", "dates", "figures") if reading.analysed else ()
     rows = [{"id": a.id, **meta, "origin": a.origin, "characters": len(a.text), "paragraphs": len(a.paragraphs),
              "captions": len(a.captions), "dropped": len(a.dropped), "places": len(found),
-             "placed": sum(p.lat is not None for p in found), **{k: len(getattr(a, k)) for k in extra}}
+             "placed": sum(p.lat is not None for p in found), **{k: len(getattr(a, k)) for k in extra}, **_focus(found, a.text)}
             for a, found, meta in zip(reading.articles, reading.places, reading.metas)]
-    columns = ["id", *ARTICLE_FIELDS, "origin", *ARTICLE_COUNTS, *extra]
+    columns = ["id", *ARTICLE_FIELDS, "origin", *ARTICLE_COUNTS, *extra, *FOCUS_FIELDS]
     frame = pd.DataFrame(rows, columns=columns).astype({c: "int64" for c in (*ARTICLE_COUNTS, *extra)})
     return _typed(frame, reading, ["source", "date_from", "title_from"])
 

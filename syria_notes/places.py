@@ -15,14 +15,15 @@ from spacy.tokens import Doc
 from .articles import Article, CleanText, clean_markup, readable_pieces
 from .core import get_settings, resolve_model
 from .gazetteer import FUZZY, Candidate, default_gazetteer, name_key
-from .ranker import Context, Ranker, default_ranker, document_context, km, rank_all
+from .ranker import CANDIDATES, Context, Focus, Ranker, default_ranker, document_context, focus, km, rank_all
 from .recognise import Mention, default_recogniser, recognise
 from .cues import zipf
 
 # %% auto #0
-__all__ = ['SUBPLACE_RADIUS_KM', 'CITY_PART_KM', 'PARENT_KM', 'PLACE_COMPONENTS', 'PLACE_FIELDS', 'Place', 'resolve',
-           'make_place_recognizer', 'make_place_resolver', 'places_nlp', 'find_places', 'dateline_reading',
-           'joined_text', 'to_source', 'article_places', 'places_table', 'places_geojson']
+__all__ = ['SUBPLACE_RADIUS_KM', 'FAR_KM', 'SURE', 'CITY_PART_KM', 'PARENT_KM', 'SETTLEMENT_NOUNS', 'PLACE_COMPONENTS',
+           'PLACE_FIELDS', 'Place', 'resolve', 'make_place_recognizer', 'make_place_resolver', 'places_nlp',
+           'find_places', 'dateline_reading', 'joined_text', 'to_source', 'article_places', 'article_focus',
+           'places_table', 'places_geojson']
 
 # %% ../nbs/04_places.ipynb #59ee4af5
 @dataclass
@@ -52,6 +53,20 @@ def _softmax_top(scores:list[float]) -> float:
     top = max(scores)
     return 1.0 / sum(math.exp(s - top) for s in scores)
 
+FAR_KM = 1000  # a namesake this far from where the story is, outside its country, is far
+
+def _far_spelling(c:Candidate, ctx:Context) -> bool:
+    "A namesake matched only by a spelling ('Ghareebeh' as Għarb, Malta), far from where the story is: no evidence for it."
+    return (c.match in FUZZY and ctx.home is not None and ctx.focus is not None and c.country_code != ctx.focus
+            and km(c, ctx.home) > FAR_KM)
+
+def _located(ranked:list) -> float:
+    "How sure a ranking is of *where* the name is: the share of its probability within 50 km of its best reading (Idlib the city or the province)."
+    if not ranked: return 0.0
+    top, best = max(s for s, _ in ranked), ranked[0][1]
+    p = [math.exp(s - top) for s, _ in ranked]
+    return sum(x for x, (_, c) in zip(p, ranked) if km(c, best) <= 50) / sum(p)
+
 _QUALIFIED = re.compile(r"\s*,\s*[A-Z]")
 
 def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
@@ -65,11 +80,13 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
     places, rankings, chosen = [], [], []
     nouns = [m.noun for m in mentions]  # the kind of sub-place each is, as the resolver reads it (the mentions stay as given)
     rankings_all = rank_all(ctx, gazetteer, ranker)  # every mention's rows scored at once
+    confident = [(m.start, r[0][1] if r and r[0][1].match not in (*FUZZY, "home") and _located(r) >= SURE else f)
+                 for m, r, f in zip(mentions, rankings_all, ctx.sure)]
     for i, m in enumerate(mentions):
         k = bisect.bisect_right(sentence_starts, m.start) - 1
         place = Place(doc_id, m.start, m.end, m.text, sentences[k].text if k >= 0 else "", m.label)
-        ranked = rankings_all[i]
-        parent = _parent(m, i, ctx, gazetteer, rankings_all) if m.noun else None
+        ranked = [(s, c) for s, c in rankings_all[i] if not _far_spelling(c, ctx)]
+        parent = _parent(m, i, ctx, gazetteer, rankings_all, confident) if m.noun else None
         if parent is None and (not ranked or ranked[0][1].match in (*FUZZY, "home")):
             parent = _named_within(m, ctx, gazetteer)  # "the Old City of Damascus": a part of a place it names
             if parent is None and ctx.containers[i] is not None:  # "al-Msheirfeh near the city of Raqqa": where the text puts it,
@@ -91,13 +108,16 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
             place.name, place.lat, place.lon, place.country_code = best.name, best.lat, best.lon, best.country_code
             place.geonameid, place.feature, place.method = best.geonameid, best.feature, "gazetteer"
             place.confidence = round(confidence * (0.5 if best.match in FUZZY else 1.0), 3)
-            if best.match == "home":  # a name the gazetteer does not know, placed where the story is
+            if best.match == "home":  # a name the gazetteer does not know, placed where the story is around it
+                best = focus(confident, text, at=m.start).place or best
+                place.lat, place.lon, place.country_code = best.lat, best.lon, best.country_code
                 place.name, place.feature, place.method, place.parent = m.query, nouns[i], "home", best.name
                 place.geonameid, place.confidence = None, round(min(0.5, confidence * 0.5), 3)
         places.append(place); rankings.append(ranked); chosen.append(ranked[0][1] if ranked and place.method == "gazetteer" else None)
     held = _contained(places, mentions, nouns, rankings, chosen, ctx.containers)
     return _one_sense(places, mentions, nouns, text, held)
 
+SURE = 0.8  # a ranked reading this confident is context for the local focus of the names around it
 CITY_PART_KM = 40  # a sub-place this close to its parent (SUBPLACE_RADIUS_KM) is a part of a city: a quarter, a square, a mosque
 PARENT_KM = {"city": 50, "admin2": 150, "admin1": 400}  # how far from its point a place 'in' it may lie
 
@@ -146,31 +166,39 @@ def _in_context(found:list[Candidate], ctx:Context) -> Candidate|None:
     named = {(f.lat, f.lon) for f in ctx.firsts if f is not None}
     return min((c for c in found if c.match not in FUZZY), key=lambda c: ((c.lat, c.lon) not in named, c.country_code != ctx.focus), default=None)
 
-def _parent(m:Mention, i:int, ctx:Context, gazetteer, rankings:list) -> Candidate|None:
+def _parent(m:Mention, i:int, ctx:Context, gazetteer, rankings:list,
+            confident:list, # each mention's (start, confident reading or None), for the local `focus`
+           ) -> Candidate|None:
     """Where a sub-place is: the place its phrase names ('of central Aleppo') read in the document's context, else the place
     the text puts it in ('the town of Ras al-Ain in northeastern Syria'), else, for a part of a city (a quarter, a square,
-    a mosque), the nearest city named in its sentence; a town or a province is not put in whatever city is named near it."""
+    a mosque), the city of the local focus around it; a town or a province is not put in whatever city is named near it."""
     if m.parent and (c := _in_context([c for c in gazetteer.lookup(m.parent, limit=5) if c.feature in ("city", "admin1", "country")], ctx)):
         return c
     if ctx.containers[i] is not None and (c := _container(rankings[ctx.containers[i][0]])): return c
     if SUBPLACE_RADIUS_KM.get(m.noun, 100) > CITY_PART_KM: return None
-    near = [(abs(j - i), j) for j, f in enumerate(ctx.firsts) if f is not None and j != i and f.feature == "city"
-            and abs(ctx.mentions[j].start - m.start) < 250]
-    return ctx.firsts[min(near)[1]] if near else None
+    return focus(confident[:i] + confident[i + 1:], ctx.text, at=m.start).city
+
+SETTLEMENT_NOUNS = (None, "town", "village", "city")  # 'the town of Ras al-Ain' is the Ras al-Ain named alone; 'Idlib province' is not
 
 def _one_sense(places:list[Place], mentions:list[Mention], nouns:list, text:str, held:set[int]=frozenset()) -> list[Place]:
     "One sense per document: a name read with most confidence gives its place to its other mentions, unless one is qualified ('Paris, Texas')."
     best = {}
     for p, m, noun in zip(places, mentions, nouns):
-        if noun is None and p.lat is not None and p.method == "gazetteer":
+        if noun is None and p.lat is not None and p.method == "gazetteer" and p.feature not in ("admin1", "admin2"):
             key = name_key(m.query)
             if key not in best or p.confidence > best[key].confidence: best[key] = p
     for i, (p, m) in enumerate(zip(places, mentions)):
-        b = best.get(name_key(m.query)) if nouns[i] is None and i not in held else None  # not one read inside its parent
+        b = best.get(name_key(m.query)) if nouns[i] in SETTLEMENT_NOUNS and i not in held else None  # not one read inside its parent
         if b is None or b is p or (p.lat, p.lon) == (b.lat, b.lon) or _QUALIFIED.match(text, m.end): continue
         if p.lat is not None and p.confidence >= b.confidence: continue
         p.name, p.lat, p.lon, p.country_code, p.geonameid, p.feature = b.name, b.lat, b.lon, b.country_code, b.geonameid, b.feature
         p.method, p.parent, p.confidence = "gazetteer", None, b.confidence
+    within = {}  # a name the gazetteer does not know, placed in a parent the text gives it, is there again where it stands alone
+    for p, m in zip(places, mentions):
+        if p.method == "containment": within.setdefault(name_key(m.query), p)
+    for p, m in zip(places, mentions):
+        if p.method == "home" and (b := within.get(name_key(m.query))) is not None:
+            p.lat, p.lon, p.country_code, p.method, p.parent, p.confidence = b.lat, b.lon, b.country_code, b.method, b.parent, b.confidence
     return places
 
 # %% ../nbs/04_places.ipynb #02e046bc
@@ -268,6 +296,19 @@ def article_places(article:Article, nlp:Language|None=None) -> list[Place]:
     "Every place the article mentions, with offsets into `article.text`."
     text, starts, ends = joined_text(article)
     return to_source(find_places(text, article.id, nlp), article, starts, ends)
+
+# %% ../nbs/04_places.ipynb #5d56f3dd
+def article_focus(places:list[Place], # one document's places (`article_places`, `find_places`)
+                  text:str,           # the text their offsets index
+                  gazetteer=None,     # defaults to `default_gazetteer()`
+                 ) -> Focus:
+    "Where a document is: `syria_notes.ranker.focus` over its places the gazetteer placed with confidence (`SURE`), read back from the gazetteer."
+    gazetteer, read, readings = gazetteer or default_gazetteer(), {}, []
+    for p in places:
+        if p.method != "gazetteer" or p.confidence < SURE or p.geonameid is None: continue
+        if p.name not in read: read[p.name] = gazetteer.lookup(p.name, limit=CANDIDATES)
+        readings.append((p.start, next((c for c in read[p.name] if c.geonameid == p.geonameid), None)))
+    return focus(readings, text)
 
 # %% ../nbs/04_places.ipynb #f8df01b6
 PLACE_FIELDS = [f for f in Place.__dataclass_fields__]

@@ -19,9 +19,68 @@ from .cues import Mention
 from .forest import Forest
 
 # %% auto #0
-__all__ = ['CANDIDATES', 'LINK', 'KINDS', 'WATER', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES',
-           'RANKER_FILE', 'ENV_RANKER', 'km', 'Context', 'text_containers', 'container_reading', 'document_context',
-           'kind', 'mention_features', 'Ranker', 'default_ranker', 'rank', 'rank_all']
+__all__ = ['KINDS', 'WATER', 'HEADLINE_CHARS', 'LEAD_CHARS', 'POSITION_WEIGHT', 'LOCAL_CHARS', 'LOCAL_GAIN', 'CANDIDATES', 'LINK',
+           'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES', 'RANKER_FILE', 'ENV_RANKER', 'kind',
+           'Focus', 'position', 'focus', 'km', 'Context', 'text_containers', 'container_reading', 'document_context',
+           'mention_features', 'Ranker', 'default_ranker', 'rank', 'rank_all']
+
+# %% ../nbs/03c_ranker.ipynb #b97b883e
+KINDS = ("city", "admin1", "admin2", "country", "continent", "region", "water", "land")
+WATER = {"river", "lake", "sea", "bay", "gulf", "strait", "ocean"}
+
+def kind(feature:str) -> str:
+    "The kind of place a gazetteer feature is: city, admin1, admin2, country, continent, region, water or land."
+    return feature if feature in KINDS else "water" if feature in WATER else "land"
+
+HEADLINE_CHARS = 200  # a first line this short, with more text after it, is the headline
+LEAD_CHARS = 600      # the characters after the headline that open the story
+POSITION_WEIGHT = {"headline": 3.0, "lead": 2.0, "body": 1.0}
+LOCAL_CHARS, LOCAL_GAIN = 100, 30.0  # a local focus: a place named d characters away weighs 1 + 30·exp(-d/100) times more
+
+@dataclass
+class Focus:
+    "Where a story, or a stretch of it, is: the country, first-level division and city its confident places point to."
+    country:str|None = None                   # ISO code
+    division:tuple[str, str]|None = None      # (country code, admin1 code)
+    division_name:str|None = None
+    city:Candidate|None = None                # the city weighted most within the division (else the country)
+    place:Candidate|None = None               # the most specific with a point: the city, else the division's own reading
+    share:float = 0.0                         # the country's share of all the weight: how plainly the story is in one country
+
+def position(start:int, text:str) -> str:
+    "Where in the story character `start` is: 'headline' (a short first line), 'lead' (the next `LEAD_CHARS`) or 'body'."
+    line = text.find("\n")
+    head = line if 0 < line <= HEADLINE_CHARS and text[line:].strip() else 0
+    return "headline" if start < head else "lead" if start < head + LEAD_CHARS else "body"
+
+def focus(readings:list[tuple[int, Candidate|None]], # each mention's start and its confident reading (None: not confident)
+          text:str,                                  # the document's text (for the headline and lead)
+          at:int|None=None,                          # a character offset: the focus around it rather than the story's
+         ) -> Focus:
+    """The country the confident readings weigh most towards, weighted by where they are named (headline 3, lead 2,
+    body 1: the dateline counts where it stands); within it the first-level division, within that the city.
+    With `at`, a local focus: places named near `at` weigh more, fading with distance."""
+    weighted = []
+    for s, c in sorted(((s, c) for s, c in readings if c is not None), key=lambda x: x[0]):
+        if not c.country_code or c.match in (*FUZZY, "home") or kind(c.feature) in ("continent", "region", "water"): continue
+        w = POSITION_WEIGHT[position(s, text)]
+        if at is not None: w *= 1 + LOCAL_GAIN * math.exp(-abs(s - at) / LOCAL_CHARS)
+        weighted.append((w, c))
+    if not weighted: return Focus()
+    def top(keyed):  # the key weighed most (the first named, of equals), or None
+        sums = Counter()
+        for w, k in keyed: sums[k] += w
+        return max(sums, key=sums.__getitem__) if sums else None
+    country = top((w, c.country_code) for w, c in weighted)
+    inside = [(w, c) for w, c in weighted if c.country_code == country]
+    division = top((w, (c.country_code, c.admin1)) for w, c in inside if c.admin1 and c.feature != "country")
+    if division: inside = [(w, c) for w, c in inside if (c.country_code, c.admin1) == division]
+    cities = {(c.lat, c.lon): c for _, c in inside if c.feature == "city"}
+    city = cities[k] if (k := top((w, (c.lat, c.lon)) for w, c in inside if c.feature == "city")) else None
+    own = next((c for _, c in inside if c.feature == "admin1"), None) if division else None
+    name = next((c.admin1_name for _, c in inside if c.admin1_name), None) if division else None
+    share = sum(w for w, c in weighted if c.country_code == country) / sum(w for w, _ in weighted)
+    return Focus(country, division, name, city, city or own, round(share, 3))
 
 # %% ../nbs/03c_ranker.ipynb #2af29be9
 def km(a, b) -> float:
@@ -40,10 +99,12 @@ class Context:
     divisions:Counter           # (country code, admin1) -> mentions of places in it
     text:str
     labels:list[str]            # the model's entity label over each mention ("" when none)
-    focus:str|None              # the country the document's confident places most share
-    home:Candidate|None         # the unambiguous city the document names most (else division)
+    focus:str|None              # the country the story is in (`focus`)
+    home:Candidate|None         # the story's place (`focus`): its city, else its division
     keys:Counter                # how many mentions go by each name key
     containers:list = dataclasses.field(default_factory=list)  # each mention's `text_containers` entry: (index, link) or None
+    where:Focus = dataclasses.field(default_factory=Focus)     # the story's `focus`: country, division, city
+    sure:list = dataclasses.field(default_factory=list)        # each mention's confident reading (a `Candidate`), or None
 
 def _first(m:Mention, cs:list[Candidate]) -> Candidate|None:
     "A mention's reading when it is unambiguous enough to be context for the others."
@@ -95,13 +156,10 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
             else None for f, cs in zip(firsts, cands)]
     countries = Counter(f.country_code for f in sure if f is not None and f.country_code)
     divisions = Counter((f.country_code, f.admin1) for f in firsts if f is not None and f.feature in ("city", "admin1") and f.admin1)
-    # home: the unambiguous city named most (streets and buildings are in a city), else the division named most
-    points = (Counter((f.lat, f.lon) for f in sure if f is not None and f.feature == "city") or
-              Counter((f.lat, f.lon) for f in sure if f is not None and f.feature == "admin1"))
-    home = None
-    if points:  # the place the document names most (the first named, of equals)
-        top = points.most_common(1)[0][0]
-        home = next(f for f in sure if f is not None and (f.lat, f.lon) == top)
+    text = doc.text if text is None else text
+    where = focus([(m.start, f) for m, f in zip(mentions, sure)], text)
+    home = where.place  # where the story is: a name the gazetteer does not know (a street, a quarter) is likely there
+    if home is not None:
         for k, (m, cs) in enumerate(zip(mentions, cands)):
             if m.noun is None and all(c.match in FUZZY for c in cs):  # a name the gazetteer does not know
                 cands[k] = cs + [dataclasses.replace(home, match="home", score=0.0)]
@@ -112,14 +170,10 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
         k = bisect.bisect_right(starts, m.start) - 1
         e = ents[k] if k >= 0 else None
         labels.append(e.label_ if e is not None and e.start_char <= m.start < e.end_char else "")
-    focus = countries.most_common(1)[0][0] if countries else None
-    text = doc.text if text is None else text
-    return Context(mentions, cands, firsts, countries, divisions, text, labels, focus, home,
-                   Counter(name_key(m.query) for m in mentions), text_containers(mentions, text))
+    return Context(mentions, cands, firsts, countries, divisions, text, labels, where.country, home,
+                   Counter(name_key(m.query) for m in mentions), text_containers(mentions, text), where, sure)
 
 # %% ../nbs/03c_ranker.ipynb #24d0eb6a
-KINDS = ("city", "admin1", "admin2", "country", "continent", "region", "water", "land")
-WATER = {"river", "lake", "sea", "bay", "gulf", "strait", "ocean"}
 MATCHES = ("name", "alternate", "article", "demonym", "code", "spelling", "sound", "home")
 LABELS = ("GPE", "LOC", "FAC", "NORP", "ORG", "PERSON")
 CUES = {  # words a geographer reads beside a name, by the kind of place they announce
@@ -135,12 +189,8 @@ _QUALIFIER = re.compile(r"\s*,\s*(?P<q>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0
 _ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,4}\.\s?)+")  # "Md.", "Calif.", "N.J.": how the press shortens a state
 _ADJECTIVE = re.compile(r"\b([A-Z][a-z]+)\s+(?:capital|city|town|province|region|port|village)\s+$")
 
-def kind(feature:str) -> str:
-    "The kind of place a gazetteer feature is: city, admin1, admin2, country, continent, region, water or land."
-    return feature if feature in KINDS else "water" if feature in WATER else "land"
-
 FEATURES = (["log_population", "log_names", "support", "exact_name", "same_country_mentions", "same_division_mentions", "log_km_nearest_other", "share_others_300km",
-             "log_km_home", "in_focus_country", "qualifier", "adjective", "log_km_parent", "parent_country", "parent_division",
+             "log_km_home", "in_focus_country", "namesake_in_focus", "log_population_over_focus", "qualifier", "adjective", "log_km_parent", "parent_country", "parent_division",
              "names_a_country",
              "all_caps", "abbreviation", "words", "admin_word", "same_name_mentions", "rules", "rules_top"]
             + [f"kind_{k}" for k in KINDS] + [f"match_{k}" for k in MATCHES] + [f"label_{k}" for k in LABELS]
@@ -191,6 +241,8 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
     key, words = name_key(m.query), name_key(m.query).split()
     same_name = ctx.keys[key] - 1
     names_a_country = cs[0].feature == "country" and cs[0].match not in FUZZY
+    local = [c for c in cs if ctx.focus and c.country_code == ctx.focus and c.match not in FUZZY and c.match != "home"]
+    local_population = max((math.log10(1 + c.population) for c in local), default=None)  # its best-known namesake in the focus country
     rows, rules = [], []
     for c in cs:
         own_country = int(own is not None and own.country_code == c.country_code and ctx.countries[c.country_code] > 0)
@@ -208,7 +260,9 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
         rows.append([math.log10(1 + c.population), math.log2(max(1, c.names)), min(c.support, 20), float(name_key(c.name) == key), min(same_country, 20), min(same_div, 20),
                      _log_km(min(dists)) if dists else -1.0, sum(d < 300 for d in dists) / len(dists) if dists else -1.0,
                      _log_km(km(c, ctx.home)) if ctx.home is not None else -1.0,
-                     float(c.country_code == ctx.focus) if ctx.focus else -1.0, qual, adjective,
+                     float(c.country_code == ctx.focus) if ctx.focus else -1.0,
+                     float(any(x is not c for x in local)) if ctx.focus else -1.0,  # a far candidate with a namesake where the story is
+                     math.log10(1 + c.population) - local_population if local_population is not None else 10.0, qual, adjective,
                      _log_km(km(c, parent)) if parent is not None else -1.0,
                      float(c.country_code == parent.country_code) if parent is not None and parent.country_code else -1.0,
                      float((c.country_code, c.admin1) == (parent.country_code, parent.admin1))
