@@ -113,6 +113,10 @@ def resolve(mentions:list[Mention], doc:Doc, gazetteer, doc_id:str="doc",
                 place.lat, place.lon, place.country_code = best.lat, best.lon, best.country_code
                 place.name, place.feature, place.method, place.parent = m.query, nouns[i], "home", best.name
                 place.geonameid, place.confidence = None, round(min(0.5, confidence * 0.5), 3)
+        elif m.noun and place.lat is None and (near := focus(confident, text, at=m.start).place) is not None:
+            # 'the village of Rityan': a place by its own words, that the gazetteer does not know, where its paragraph is
+            place.name, place.lat, place.lon, place.country_code = m.query, near.lat, near.lon, near.country_code
+            place.feature, place.method, place.parent, place.confidence = nouns[i], "home", near.name, 0.25
         places.append(place); rankings.append(ranked); chosen.append(ranked[0][1] if ranked and place.method == "gazetteer" else None)
     held = _contained(places, mentions, nouns, rankings, chosen, ctx.containers)
     return _one_sense(places, mentions, nouns, text, held)
@@ -138,8 +142,11 @@ def _contained(places:list[Place], mentions:list[Mention], nouns:list, rankings:
         if parent is None or parent.feature not in (*PARENT_KM, "country"): continue
         if link == "near" and parent.feature not in ("city", "admin2"): continue  # near a country is not in it
         held.add(i)
-        if chosen[i] is not None and _inside(chosen[i], parent): continue
-        inside = [c for _, c in ranked if c.match not in FUZZY and c.match != "home" and _inside(c, parent)]
+        j = containers[i][0]  # 'in Homs' may mean the city or the province the same name gives: inside either
+        parents = [parent] + [c for _, c in rankings[j] if link == "in" and parent.feature == "city" and c.feature == "admin1"
+                              and c.match not in FUZZY and (c.country_code, c.admin1) == (parent.country_code, parent.admin1)][:1]
+        if chosen[i] is not None and any(_inside(chosen[i], x) for x in parents): continue
+        inside = [c for _, c in ranked if c.match not in FUZZY and c.match != "home" and any(_inside(c, x) for x in parents)]
         if inside:
             c = inside[0]
             p.name, p.lat, p.lon, p.country_code, p.geonameid, p.feature = c.name, c.lat, c.lon, c.country_code, c.geonameid, c.feature

@@ -19,10 +19,10 @@ from .cues import Mention
 from .forest import Forest
 
 # %% auto #0
-__all__ = ['KINDS', 'WATER', 'HEADLINE_CHARS', 'LEAD_CHARS', 'POSITION_WEIGHT', 'LOCAL_CHARS', 'LOCAL_GAIN', 'CANDIDATES', 'LINK',
-           'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES', 'RANKER_FILE', 'ENV_RANKER', 'kind',
-           'Focus', 'position', 'focus', 'km', 'Context', 'text_containers', 'container_reading', 'document_context',
-           'mention_features', 'Ranker', 'default_ranker', 'rank', 'rank_all']
+__all__ = ['KINDS', 'WATER', 'HEADLINE_CHARS', 'LEAD_CHARS', 'POSITION_WEIGHT', 'LOCAL_CHARS', 'LOCAL_GAIN', 'CANDIDATES',
+           'LOCAL_CANDIDATES', 'LINK', 'MATCHES', 'LABELS', 'CUES', 'CUE_BEFORE', 'CUE_AFTER', 'FEATURES',
+           'RANKER_FILE', 'ENV_RANKER', 'kind', 'Focus', 'position', 'focus', 'km', 'Context', 'text_containers',
+           'container_reading', 'document_context', 'mention_features', 'Ranker', 'default_ranker', 'rank', 'rank_all']
 
 # %% ../nbs/03c_ranker.ipynb #b97b883e
 KINDS = ("city", "admin1", "admin2", "country", "continent", "region", "water", "land")
@@ -88,6 +88,7 @@ def km(a, b) -> float:
     return _km((a.lat, a.lon), (b.lat, b.lon))
 
 CANDIDATES = 15  # candidates per mention the ranker sees
+LOCAL_CANDIDATES = 3  # ... and, for a name with no namesake in the story's country, its best matches there
 
 @dataclass
 class Context:
@@ -115,7 +116,11 @@ _DIRECTION = (r"(?:(?:north|south)-?(?:east|west)(?:ern)?|north(?:ern)?|south(?:
               r"rural|greater|upper|lower|old|besieged|(?:rebel|regime|government|opposition)-(?:held|controlled))")
 _PLACE_NOUN = (r"(?:neighbou?rhoods?|districts?|quarters?|towns?|villages?|areas?|suburbs?|countryside|camps?|provinces?|"
                r"governorates?|regions?|city|cities|outskirts|municipalit(?:y|ies)|count(?:y|ies)|states?|islands?)")
-_IN, _NEAR = r"(?:in|of|inside|within|at)", r"(?:near|outside|around|(?:on\s+the\s+)?outskirts\s+of|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)"
+_IN = r"(?:in|of|inside|within|at)"
+_DISTANCE = r"(?:\d+(?:\.\d+)?\s*|a\s+few\s+)(?:km|kilometres|kilometers|miles)"
+_HOW_FAR = rf"(?:(?:just|some|about|around|roughly|nearly|only|{_DISTANCE})\s+)*"  # "just west of", "40 km to the southwest of"
+_NEAR = (rf"(?:{_HOW_FAR}(?:near|outside|around|close\s+to|(?:on\s+the\s+)?outskirts\s+of|"
+         rf"(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern\s+outskirts)?\s+of)|{_HOW_FAR}{_DISTANCE}\s+(?:away\s+)?from)")
 LINK = re.compile(rf"(?:['’]s)?(?:\s+{_PLACE_NOUN})?\s*,?\s+(?:(?P<in>{_IN})|{_NEAR})\s+(?:the\s+)?(?:{_DIRECTION}\s+)*"
                   rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?(?:{_DIRECTION}\s+)*)?", re.I)
 _COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
@@ -158,6 +163,14 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
     divisions = Counter((f.country_code, f.admin1) for f in firsts if f is not None and f.feature in ("city", "admin1") and f.admin1)
     text = doc.text if text is None else text
     where = focus([(m.start, f) for m, f in zip(mentions, sure)], text)
+    if where.country:  # a name with no namesake in the story's country is looked for there too, a spelling included
+        local = {}
+        for k, (m, cs) in enumerate(zip(mentions, cands)):
+            if any(c.country_code == where.country and c.match not in FUZZY for c in cs): continue
+            if cs and cs[0].match not in FUZZY and cs[0].feature in ("country", "continent", "region"): continue  # 'Iran'
+            if m.query not in local: local[m.query] = gazetteer.lookup(m.query, where.country, limit=LOCAL_CANDIDATES)
+            have = {c.geonameid for c in cs}
+            cands[k] = cs + [c for c in local[m.query] if c.geonameid not in have]
     home = where.place  # where the story is: a name the gazetteer does not know (a street, a quarter) is likely there
     if home is not None:
         for k, (m, cs) in enumerate(zip(mentions, cands)):
@@ -190,7 +203,7 @@ _ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,4}\.\s?)+")  # "Md.", "Calif.", "N.
 _ADJECTIVE = re.compile(r"\b([A-Z][a-z]+)\s+(?:capital|city|town|province|region|port|village)\s+$")
 
 FEATURES = (["log_population", "log_names", "support", "exact_name", "same_country_mentions", "same_division_mentions", "log_km_nearest_other", "share_others_300km",
-             "log_km_home", "in_focus_country", "namesake_in_focus", "log_population_over_focus", "qualifier", "adjective", "log_km_parent", "parent_country", "parent_division",
+             "log_km_home", "in_focus_country", "namesake_in_focus", "qualifier", "adjective", "log_km_parent", "parent_country", "parent_division",
              "names_a_country",
              "all_caps", "abbreviation", "words", "admin_word", "same_name_mentions", "rules", "rules_top"]
             + [f"kind_{k}" for k in KINDS] + [f"match_{k}" for k in MATCHES] + [f"label_{k}" for k in LABELS]
@@ -242,7 +255,6 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
     same_name = ctx.keys[key] - 1
     names_a_country = cs[0].feature == "country" and cs[0].match not in FUZZY
     local = [c for c in cs if ctx.focus and c.country_code == ctx.focus and c.match not in FUZZY and c.match != "home"]
-    local_population = max((math.log10(1 + c.population) for c in local), default=None)  # its best-known namesake in the focus country
     rows, rules = [], []
     for c in cs:
         own_country = int(own is not None and own.country_code == c.country_code and ctx.countries[c.country_code] > 0)
@@ -262,7 +274,7 @@ def mention_features(ctx:Context, i:int, gazetteer) -> tuple[list[list[float]], 
                      _log_km(km(c, ctx.home)) if ctx.home is not None else -1.0,
                      float(c.country_code == ctx.focus) if ctx.focus else -1.0,
                      float(any(x is not c for x in local)) if ctx.focus else -1.0,  # a far candidate with a namesake where the story is
-                     math.log10(1 + c.population) - local_population if local_population is not None else 10.0, qual, adjective,
+                     qual, adjective,
                      _log_km(km(c, parent)) if parent is not None else -1.0,
                      float(c.country_code == parent.country_code) if parent is not None and parent.country_code else -1.0,
                      float((c.country_code, c.admin1) == (parent.country_code, parent.admin1))
