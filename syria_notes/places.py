@@ -53,7 +53,7 @@ def _softmax_top(scores:list[float]) -> float:
     top = max(scores)
     return 1.0 / sum(math.exp(s - top) for s in scores)
 
-FAR_KM = 1000  # a namesake this far from where the story is, outside its country, is far
+FAR_KM = 300  # a namesake this far from where the story is, outside its country, is far (beyond a neighbouring province)
 
 def _far_spelling(c:Candidate, ctx:Context) -> bool:
     "A namesake matched only by a spelling ('Ghareebeh' as Għarb, Malta), far from where the story is: no evidence for it."
