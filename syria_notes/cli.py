@@ -306,20 +306,21 @@ def run_events(args) -> int:
                 out.writelines(json.dumps(r if args.merge else asdict(r), ensure_ascii=False) + "\n" for r in rows)
     return run.finish(f"{run.done} documents, {len(events)} events" + (f" in {len(rows)} groups" if args.merge else ""))
 
-def _gold(args, run):
-    "The scorable documents of a gold corpus; rows that cannot be used are failures of the run."
+def _gold(args, run, points:bool=True):
+    "The usable documents of a gold corpus; rows that cannot be used are failures of the run, toponyms that cannot be used are refused."
     from syria_notes.evaluate import read_corpus
     if len(args.inputs) != 1: raise InputError(" ".join(args.inputs), "give one corpus with gold toponyms")
-    failures = []
-    docs = read_corpus(args.inputs[0], failures)
+    failures, refused = [], []
+    docs = read_corpus(args.inputs[0], failures, refused, points)
     for f in failures: run.failed(f)
+    for f in refused: run.refuse(f)
     return docs
 
 def run_resolve(args) -> int:
     "`syria-notes resolve CORPUS [-o OUT]`: the gold spans, placed."
     from syria_notes.evaluate import run_corpus
     with Run(args) as run, _output_stream(args.output) as out:
-        docs = _gold(args, run)
+        docs = _gold(args, run, points=False)  # placing the gold spans needs no gold points
         for result in run_corpus(docs, progress=not args.quiet, budget=args.budget):
             if isinstance(result, Failure): run.failed(result); continue
             for p in result[1]: out.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")

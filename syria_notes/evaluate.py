@@ -17,39 +17,59 @@ from .shapes import headline_shaped, words
 
 # %% auto #0
 __all__ = ['MAX_ERROR_KM', 'MISS_CLASSES', 'SHAPES', 'LIST_LABEL', 'LIST_MARK', 'JOINING_WORDS', 'TYPE_FIELDS', 'ANSWER_FIELDS',
-           'SYRIA_NAMES', 'SETTLEMENT_NOTES', 'read_corpus', 'gold_mentions', 'miss_class', 'run_corpus', 'names_list',
-           'line_shape', 'span_records', 'prediction_records', 'by_doc', 'misses', 'by_type', 'by_shape',
-           'worst_misses', 'unanswered', 'syrian_settlement', 'placing', 'score', 'evaluate', 'plot_worst_misses',
-           'plot_errors']
+           'SYRIA_NAMES', 'SETTLEMENT_NOTES', 'toponym_problem', 'read_corpus', 'gold_mentions', 'miss_class',
+           'run_corpus', 'names_list', 'line_shape', 'span_records', 'prediction_records', 'by_doc', 'misses',
+           'by_type', 'by_shape', 'worst_misses', 'unanswered', 'syrian_settlement', 'placing', 'score', 'evaluate',
+           'plot_worst_misses', 'plot_errors']
 
 # %% ../nbs/05_evaluate.ipynb #3ae2853d
 MAX_ERROR_KM = 20039  # half the Earth's circumference
 
 def _toponym_problem(d:dict) -> str|None:
-    "What is wrong with a document's gold toponyms, if anything."
-    toponyms = d.get("toponyms", [])
-    if not isinstance(toponyms, list): return "its \"toponyms\" is not a list"
-    for t in toponyms:
-        if not isinstance(t, dict) or not all(isinstance(t.get(k), int) for k in ("start", "end")):
-            return f"toponym {t!r:.60} has no integer start and end"
-        if d["text"][t["start"]:t["end"]] != t.get("name", d["text"][t["start"]:t["end"]]):
-            return f"toponym {t.get('name')!r} is not at {t['start']}:{t['end']}"
-        point = [t.get(k, "missing") for k in ("lat", "lon")]
-        if point != [None, None] and not all(isinstance(x, (int, float)) for x in point):
-            return f"toponym {t.get('name')!r} has no lat and lon (null for both where the point is unknown)"
-        if not isinstance(t.get("neutral", False), bool): return f"toponym {t.get('name')!r} has a \"neutral\" that is not true or false"
+    "What is wrong with a document's gold toponyms as a whole, if anything (each toponym is checked by `toponym_problem`)."
+    return None if isinstance(d.get("toponyms", []), list) else "its \"toponyms\" is not a list"
+
+def toponym_problem(t, text:str,
+                    points:bool=True, # check its point too (scoring needs one; placing the spans does not)
+                   ) -> str|None:
+    "Why a gold toponym cannot be used: offsets that are not integers, out of the text, empty or reversed, or that do not hold its name; a point that is not one."
+    if not isinstance(t, dict) or not all(type(t.get(k)) is int for k in ("start", "end")): return "has no integer start and end"
+    s, e = t["start"], t["end"]
+    if not 0 <= s < e <= len(text): return f"{s}:{e} is not a span of the text (0:{len(text)})"
+    name = t.get("name", t.get("text"))  # the name, where the file gives it, must be what the offsets hold
+    if isinstance(name, str) and text[s:e] != name: return f"is not at {s}:{e} (the text there is {text[s:e][:40]!r})"
+    point = [t.get(k, "missing") for k in ("lat", "lon")]
+    if points and point != [None, None]:
+        if not all(type(x) in (int, float) for x in point): return "has no lat and lon (null for both where the point is unknown)"
+        if not (all(math.isfinite(x) for x in point) and -90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+            return f"has a point out of range (lat {point[0]}, lon {point[1]})"
+    if not isinstance(t.get("neutral", False), bool): return "has a \"neutral\" that is not true or false"
     return None
 
 def read_corpus(path:str|Path,             # a corpus with gold toponyms (JSON Lines, CSV or Parquet)
                 failures:list|None=None,   # where rows that cannot be used go; None: the first one is an error
+                refused:list|None=None,    # where gold toponyms that cannot be used go (`Failure`s of stage "gold"); None: to `failures`
+                points:bool=True,          # toponyms need a point (to score them); False: the spans suffice (to place them)
                ) -> list[dict]:
-    "The documents of a corpus with gold toponyms, each checked: an id, a text, and toponyms whose offsets hold."
+    """The documents of a corpus with gold toponyms, each checked: an id, a text, and toponyms whose offsets hold.
+    A toponym that cannot be scored (`toponym_problem`) is refused with its line and reason; the rest of its document is kept."""
     docs = []
     for x in open_inputs([path]):
         if isinstance(x, Document):
             d = {"id": x.id, "text": x.text, **x.extra, **x.metadata, "origin": x.origin}
             if (problem := _toponym_problem(d)): x = Failure(x.id, "read", f"{x.origin}: {problem}", x.origin)
-            else: docs.append(d); continue
+            else:
+                kept = []
+                for t in d.get("toponyms", []):
+                    if (why := toponym_problem(t, d["text"], points)) is None: kept.append(t); continue
+                    name = t.get("name", t.get("text")) if isinstance(t, dict) else None
+                    label = f"toponym {name!r}" if isinstance(name, str) else "a toponym" if isinstance(t, dict) else f"toponym {t!r:.40}"
+                    f = Failure(x.id, "gold", f"{x.origin}: {label} {why}", x.origin)
+                    if refused is not None: refused.append(f)
+                    elif failures is not None: failures.append(f)
+                    else: raise InputError(path, f.message.removeprefix(f"{Path(path).name} "))
+                d["toponyms"] = kept
+                docs.append(d); continue
         if failures is None: raise InputError(path, x.message.removeprefix(f"{Path(path).name} "))
         failures.append(x)
     if not docs: raise InputError(path, "holds no document that can be scored")
@@ -378,7 +398,7 @@ def evaluate(path:str|Path,                    # a corpus with gold toponyms
              nlp=None,
              progress:bool=True,
              budget:float|None=DEFAULT_BUDGET,
-             failures:list|None=None,          # receives the documents that could not be read or worked
+             failures:list|None=None,          # receives the documents that could not be read or worked, and the gold toponyms refused
             ) -> dict:
     "Score the pipeline on a corpus with gold toponyms; rows that cannot be read and documents that fail are reported, not fatal."
     failures = [] if failures is None else failures
@@ -386,7 +406,8 @@ def evaluate(path:str|Path,                    # a corpus with gold toponyms
     start = time.perf_counter()
     results = run_corpus(docs, nlp, progress, budget)
     failures += [r for r in results if isinstance(r, Failure)]
-    return score(docs, results, time.perf_counter() - start) | {"documents_unreadable": len(failures) - sum(isinstance(r, Failure) for r in results)}
+    unreadable = sum(f.stage != "gold" for f in failures) - sum(isinstance(r, Failure) for r in results)
+    return score(docs, results, time.perf_counter() - start) | {"documents_unreadable": unreadable}
 
 # %% ../nbs/05_evaluate.ipynb #119359e2
 def plot_worst_misses(worst:list[dict],      # from `worst_misses`, or the "worst_misses" of `score`'s JSON

@@ -189,6 +189,11 @@ FEATURE_CLASSES = {"P": "city", "A": "admin", "S": "spot", "L": "area", "H": "wa
 FEATURE_CODES = {"PPLX": "quarter", "ADM1": "admin1", "PCLI": "country", "AIRP": "airport", "AIRB": "airport",
                  "AIRF": "airport", "MSQE": "spot", "CONT": "continent"}
 
+def _check_point(path:Path, line:int, lat:float, lon:float):
+    "Refuse a point that is not on the Earth: not finite, or outside [-90, 90] x [-180, 180]."
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(path, f"line {line}: lat {lat}, lon {lon} is not a point on the Earth (lat -90..90, lon -180..180)")
+
 def read_addition(path:Path) -> Iterator[dict]:
     "The places of a user's file, one at a time: a GeoNames dump (tab-separated, 19 columns) or a CSV (name, lat, lon[, country, kind])."
     path = Path(path)
@@ -201,6 +206,7 @@ def read_addition(path:Path) -> Iterator[dict]:
             for n, r in enumerate(reader, start=2):
                 try: lat, lon = float(r["lat"]), float(r["lon"])
                 except (TypeError, ValueError): raise InputError(path, f"line {n}: lat/lon are not numbers") from None
+                _check_point(path, n, lat, lon)
                 alts = [a for a in (r.get("alternatenames") or "").split(";") if a.strip()]
                 yield dict(name=r["name"].strip(), alternates=alts, lat=lat, lon=lon,
                            country_code=(r.get("country") or "").strip().upper() or None, admin1=None, admin1_name=None,
@@ -216,6 +222,7 @@ def read_addition(path:Path) -> Iterator[dict]:
                 if len(c) != 19: raise InputError(path, f"line {n}: {len(c)} tab-separated columns, GeoNames dumps have 19")
                 try: lat, lon, gid, pop = float(c[4]), float(c[5]), int(c[0]), int(c[14] or 0)
                 except ValueError: raise InputError(path, f"line {n}: id, latitude, longitude or population is not a number") from None
+                _check_point(path, n, lat, lon)
                 yield dict(name=c[1], alternates=[c[2]] + [a for a in c[3].split(",") if a], lat=lat, lon=lon,
                            country_code=c[8] or None, admin1=c[10] or None, admin1_name=admin.get(f"{c[8]}.{c[10]}"),
                            feature=FEATURE_CODES.get(c[7], FEATURE_CLASSES.get(c[6], "place")), fcode=c[7] or None,

@@ -37,18 +37,23 @@ def notice(command:str, msg:str):
 class Run:
     "What a command does to its documents: each failure said as it happens, all of them written to --errors at the end."
     def __init__(self, args):
-        self.args, self.failures, self.done, self.outside = args, [], 0, 0
+        self.args, self.failures, self.done, self.outside, self.refused = args, [], 0, 0, []
         self._errors = contextlib.ExitStack()
     def __enter__(self):
         if getattr(self.args, "errors", None): self._tmp = self._errors.enter_context(atomic_path(self.args.errors))
         return self
     def __exit__(self, *exc):
         if exc[0] is None and getattr(self.args, "errors", None):
-            self._tmp.write_text("".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in self.failures), encoding="utf-8")
+            self._tmp.write_text("".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in self.failures + self.refused),
+                                 encoding="utf-8")
         return self._errors.__exit__(*exc)
     def failed(self, f:Failure):
         self.failures.append(f)
         notice(self.args.command, f"failed: {describe(f)}")
+    def refuse(self, f:Failure):
+        "A part of a document left out (a gold toponym that cannot be scored), the rest of it worked."
+        self.refused.append(f)
+        notice(self.args.command, f"refused: {describe(f)}")
     def kept(self, meta:dict) -> bool:
         "Is the article of `meta` in the run's --since/--until period? The ones that are not are counted."
         from syria_notes.process import in_period
@@ -58,11 +63,12 @@ class Run:
     def finish(self, what:str) -> int:
         "Say what was done (and how many documents failed); the exit status."
         if self.outside: what += f"; {self.outside} article{'s'[:self.outside != 1]} dated outside --since/--until (or undated) left out"
-        if not self.failures:
+        if not self.failures and not self.refused:
             if not self.args.quiet: notice(self.args.command, what)
             return EXIT_OK
         listed = f"listed in {self.args.errors}" if getattr(self.args, "errors", None) else "listed above"
-        notice(self.args.command, f"{what}; {len(self.failures)} of {self.done + len(self.failures)} documents failed ({listed})")
+        refused = f", {len(self.refused)} gold toponym{'s'[:len(self.refused) != 1]} refused" if self.refused else ""
+        notice(self.args.command, f"{what}; {len(self.failures)} of {self.done + len(self.failures)} documents failed{refused} ({listed})")
         return EXIT_FAILED
 
 @contextlib.contextmanager

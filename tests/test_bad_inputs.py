@@ -255,7 +255,14 @@ CASES = [
     ("gold offsets that do not point at their names", corpus_case("g.jsonl", jsonl(
         {"id": "a", "text": ARTICLE, "toponyms": [{"start": 13, "end": 19, "name": "Aleppo", "lat": 36.2, "lon": 37.16}]},
         {"id": "b", "text": ARTICLE, "toponyms": [{"start": 0, "end": 3, "name": "Aleppo", "lat": 36.2, "lon": 37.16}]}), "resolve"),
-     4, "b (g.jsonl line 2): toponym 'Aleppo' is not at 0:3 [read]"),
+     4, "b (g.jsonl line 2): toponym 'Aleppo' is not at 0:3 (the text there is 'She') [gold]"),
+    ("a place added with latitude 200", lambda tmp: (["gazetteer", "add", write(tmp, "mine.csv", "name,lat,lon\nTell X,36.1,37.1\nTell Y,200,37.1\n")], None),
+     1, "mine.csv: line 3: lat 200.0, lon 37.1 is not a point on the Earth"),
+    ("a place added with a longitude that is not finite", lambda tmp: (["gazetteer", "add", write(tmp, "mine.csv", "name,lat,lon\nTell Y,36.1,inf\n")], None),
+     1, "mine.csv: line 2: lat 36.1, lon inf is not a point on the Earth"),
+    ("a GeoNames dump row with latitude NaN", lambda tmp: (["gazetteer", "add", write(tmp, "SY.txt", "\t".join(
+        ["1", "Tell Y", "Tell Y", "", "nan", "37.1", "P", "PPL", "SY", "", "09", "", "", "", "0", "", "300", "Asia/Damascus", "2020-01-01"]) + "\n")], None),
+     1, "SY.txt: line 1: lat nan, lon 37.1 is not a point on the Earth"),
     ("a document slower than --budget", _budget, 4, "000_3df7b93e844493a0.txt: took longer than the time budget of 0.01 s"),
 ]
 
@@ -335,3 +342,34 @@ def test_fetch_downloads_once_and_records_the_address(cli, tmp_path, pages):
     assert len(list((tmp_path/"cache"/"fetched").glob("*.html"))) == 1  # cached: the next run reads it from disk
     missing = run(cli, ["parse", "--fetch", f"{pages}/gone.html"], tmp_path, env=env)
     assert missing.returncode == 1 and b"could not be downloaded (HTTP status 404)" in missing.stderr, missing.stderr
+
+
+def test_gold_toponyms_that_cannot_be_scored_are_refused_one_by_one(cli, tmp_path):
+    "#25: offsets out of the text, reversed, or at other text, and points off the Earth: each toponym refused with its line, the rest scored."
+    a, h = ARTICLE.index("Aleppo"), ARTICLE.index("Homs")
+    gold = write(tmp_path, "g.jsonl", jsonl({"id": "a", "text": ARTICLE, "toponyms": [
+        {"start": a, "end": a + 6, "name": "Aleppo", "lat": 36.2, "lon": 37.16},
+        {"start": 500, "end": 506, "lat": 36.2, "lon": 37.16},               # beyond the text
+        {"start": h + 4, "end": h, "lat": 34.7, "lon": 36.7},                 # reversed
+        {"start": 0, "end": 4, "name": "Homs", "lat": 34.7, "lon": 36.7},     # at other text
+        {"start": h, "end": h + 4, "name": "Homs", "lat": 200, "lon": 36.7}]}))  # no point on the Earth
+    result = run(cli, ["evaluate", gold, "--format", "json"], tmp_path)
+    err = result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err and result.returncode == 4, err
+    assert json.loads(result.stdout)["gold_toponyms"] == 1, err  # Aleppo alone is scored
+    assert err.count("refused: a (g.jsonl line 1): ") == 4, err
+    for said in ("500:506 is not a span of the text", f"{h + 4}:{h} is not a span of the text", "toponym 'Homs' is not at 0:4 (the text there is 'Shel')",
+                 "toponym 'Homs' has a point out of range (lat 200, lon 36.7)"):
+        assert said in err, (said, err)
+    assert err.splitlines()[-1].endswith("0 of 1 documents failed, 4 gold toponyms refused (listed above)"), err
+
+def test_resolve_places_gold_spans_that_have_no_points(cli, tmp_path):
+    "#25: resolve needs only the spans; evaluate, which scores points, refuses the toponyms without one."
+    a = ARTICLE.index("Aleppo")
+    gold = write(tmp_path, "g.jsonl", jsonl({"id": "a", "text": ARTICLE, "toponyms": [{"start": a, "end": a + 6}]}))
+    result = run(cli, ["resolve", gold], tmp_path)
+    assert result.returncode == 0, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert (record["text"], record["country_code"]) == ("Aleppo", "SY")
+    scored = run(cli, ["evaluate", gold, "--format", "json"], tmp_path)
+    assert scored.returncode == 4 and b"has no lat and lon" in scored.stderr, scored.stderr
