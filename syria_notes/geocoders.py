@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_geocoders.ipynb #d3cb1ea3
 from __future__ import annotations
-import inspect, json, os, sqlite3, threading, time, warnings
+import contextlib, inspect, json, os, sqlite3, threading, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +97,20 @@ class SafeGeocoder(Geocoder):
         db.execute("CREATE TABLE IF NOT EXISTS answers(key TEXT PRIMARY KEY, answer TEXT, stored TEXT)")
         return db
 
+    def _cached(self, act):
+        "`act(db)` on the answers cache; a damaged cache (it is only a cache) is moved aside, said once, and begun anew."
+        for attempt in range(2):
+            try:
+                with self._lock, contextlib.closing(self._db()) as db, db: return act(db)
+            except sqlite3.DatabaseError as e:
+                if attempt: raise SyriaNotesError(f"the online-answers cache at {self.cache_path} cannot be used ({e})") from None
+                aside = self.cache_path.with_name(f"{self.cache_path.name}.damaged")
+                try: os.replace(self.cache_path, aside)
+                except OSError as moved: raise SyriaNotesError(f"the online-answers cache at {self.cache_path} is damaged ({e}) "
+                                                               f"and cannot be moved aside ({moved.strerror})") from None
+                warnings.warn_explicit(f"the online-answers cache at {self.cache_path} was damaged ({e}); moved aside to {aside.name}, "
+                                       "starting a new one", UserWarning, "syria_notes.geocoders", 0)
+
     def _key(self, query, exactly_one, country_codes) -> str:
         return json.dumps([self.service, self.domain, query, exactly_one, sorted(country_codes or [])])
 
@@ -125,8 +139,7 @@ class SafeGeocoder(Geocoder):
         "The service's answer (from the cache when asked before), None when it knows no such place; geopy's error when it fails."
         if isinstance(country_codes, str): country_codes = [country_codes]
         key = self._key(query, exactly_one, country_codes)
-        with self._lock, self._db() as db:
-            row = db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
+        row = self._cached(lambda db: db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone())
         if row: return _from_json(row[0])
         sent = self.requests
         try:
@@ -144,9 +157,8 @@ class SafeGeocoder(Geocoder):
             raise
         self._failed_in_a_row = 0
         found = [_normalise(l, self.service) for l in found] if isinstance(found, list) else _normalise(found, self.service)
-        with self._lock, self._db() as db:  # an answer, "no such place" included; never a failure
-            db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
-                       (key, _to_json(found), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
+        self._cached(lambda db: db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",  # an answer, "no such place" included
+                                           (key, _to_json(found), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))))
         return found
 
     def geocode(self, query:str, exactly_one:bool=True, country_codes:str|list[str]|None=None, timeout=None):

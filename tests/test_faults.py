@@ -476,3 +476,25 @@ def test_cli_places_online_loses_no_document_when_the_service_fails(cli, online_
     assert (by_text["Bustan al-Qasr"]["method"], by_text["Bustan al-Qasr"]["lat"]) == ("online", 36.1952)
     assert (by_text["Tariq al-Bab"]["method"], by_text["Tariq al-Bab"]["lat"]) == (None, None)
     assert by_text["Astana"]["method"] == "gazetteer"
+
+
+def test_a_damaged_answers_cache_is_moved_aside_and_begun_anew(cli, online_env, server, make, tmp_path):
+    "#25: the online-answers cache overwritten by junk: no traceback; said once, moved aside, the query answered and cached anew."
+    cache = Path(online_env["SYRIA_NOTES_CACHE"])/"geocoding"/"answers.sqlite"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"not a database, whatever it once was" * 100)
+    result = subprocess.run([cli, "geocode", "--online", "Aleppo"], env=online_env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads(result.stdout)["source"] == "nominatim"
+    said = [l for l in result.stderr.splitlines() if "online-answers cache" in l]
+    assert len(said) == 1 and "was damaged" in said[0] and "moved aside to answers.sqlite.damaged" in said[0], result.stderr
+    assert cache.with_name("answers.sqlite.damaged").read_bytes().startswith(b"not a database")
+    again = subprocess.run([cli, "geocode", "--online", "Aleppo"], env=online_env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "online-answers cache" not in again.stderr and server.seen == ["Aleppo"]  # cached anew
+    # the geopy-style object in Python, the same way
+    (tmp_path/"answers.sqlite").write_bytes(b"junk" * 50)
+    g = make()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = g.geocode("Aleppo")
+    assert found is not None and "damaged" in " ".join(str(w.message) for w in caught)
