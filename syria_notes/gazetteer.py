@@ -150,8 +150,10 @@ class Gazetteer:
         return self._automaton
 
     def _reading(self, read, *args):
-        "`read(*args)`, with a damaged index made a `SyriaNotesError` (and removed, so that the next use rebuilds it)."
-        for attempt in range(2):
+        """`read(*args)`; a damaged index is removed and, for a gazetteer that may build, rebuilt and read again in the same
+        call (said on the progress channel); one that may not build gets a `SyriaNotesError` naming the file."""
+        rebuilt = False
+        for attempt in range(3):
             try: return read(*args)
             except sqlite3.DatabaseError as e: error = e
             self._local, self._answers, self._automaton = threading.local(), {}, None  # this connection is unusable
@@ -159,8 +161,11 @@ class Gazetteer:
                 found = index_problem(self.path, thorough=True)
                 if found is None: continue  # the file at the path is whole (replaced since it was opened): again
                 if found != "missing": self.path.unlink(missing_ok=True)
-            raise SyriaNotesError(f"the gazetteer index at {self.path} is damaged ({error}); removed it: "
-                                  "the next use rebuilds it (or run `syria-notes gazetteer build`)") from None
+            if not self.build or rebuilt:
+                raise SyriaNotesError(f"the gazetteer index at {self.path} is damaged ({error}); removed it: "
+                                      "the next use rebuilds it (or run `syria-notes gazetteer build`)") from None
+            (self.progress or _tell)(f"the index at {self.path} is damaged ({error}); removed it, rebuilding")
+            self.ensure(); rebuilt = True
         raise SyriaNotesError(f"the gazetteer index at {self.path} cannot be read ({error})") from None
 
     def lookup(self, query:str,                   # a place name as written
