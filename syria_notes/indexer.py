@@ -227,6 +227,10 @@ def build_index(path:Path,                 # where the index goes
         db.close()
         with open(tmp, "rb") as f: os.fsync(f.fileno())  # on disk before it takes the index's name
         os.replace(tmp, path)
+    except FileNotFoundError as e:  # the cache folder (or the file being written) removed under the build
+        db.close(); tmp.unlink(missing_ok=True)
+        raise SyriaNotesError(f"{path.parent}: the folder was removed while the gazetteer index was being built "
+                              f"({e.strerror}: {Path(e.filename or tmp).name}); run the command again to build it") from None
     except BaseException:  # an error or Ctrl-C: no half-written file is left, the previous index (if any) stays
         db.close(); tmp.unlink(missing_ok=True); raise
     return dict(counts)

@@ -499,3 +499,14 @@ def test_a_damaged_answers_cache_is_moved_aside_and_begun_anew(cli, online_env, 
         warnings.simplefilter("always")
         found = g.geocode("Aleppo")
     assert found is not None and "damaged" in " ".join(str(w.message) for w in caught)
+
+
+def test_the_cache_folder_removed_during_a_build_is_one_clear_error(tmp_path):
+    "#25: the cache folder deleted while the index builds: a SyriaNotesError naming the folder, not a FileNotFoundError."
+    folder = tmp_path/"gazetteer"
+    g = small_gazetteer(folder, build=False)
+    def say(msg):
+        if msg == "indexing names": shutil.rmtree(folder)  # a user clearing the cache mid-build
+    with pytest.raises(SyriaNotesError, match=f"{folder}: the folder was removed while the gazetteer index was being built"):
+        gz.build_index(g.path, g.additions(), say, packaged=False)
+    assert not folder.exists()
