@@ -373,3 +373,22 @@ def test_resolve_places_gold_spans_that_have_no_points(cli, tmp_path):
     assert (record["text"], record["country_code"]) == ("Aleppo", "SY")
     scored = run(cli, ["evaluate", gold, "--format", "json"], tmp_path)
     assert scored.returncode == 4 and b"has no lat and lon" in scored.stderr, scored.stderr
+
+
+@pytest.mark.parametrize("command", ["resolve", "evaluate"])
+def test_gold_whose_text_holds_unicode_line_separators_is_scored(cli, tmp_path, command):
+    "#25: U+0085, U+2028 and U+2029 are legal inside a JSON string: the offsets are the file's, and every toponym is used."
+    text = "Shelling hit Homs\u2028and Aleppo on Monday.\u0085Damascus\u2029too."
+    gold = write(tmp_path, "g.jsonl", jsonl({"id": "u", "text": text, "toponyms": [
+        {"start": text.index(n), "end": text.index(n) + len(n), "name": n, "lat": lat, "lon": lon}
+        for n, lat, lon in [("Homs", 34.73, 36.72), ("Aleppo", 36.2, 37.16), ("Damascus", 33.51, 36.29)]]}))
+    result = run(cli, [command, gold, *(["--format", "json"] if command == "evaluate" else [])], tmp_path)
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 0 and "refused" not in err and "Traceback" not in err, err
+    if command == "resolve":
+        records = [json.loads(line) for line in result.stdout.decode().split("\n") if line]  # JSON Lines end lines at \n only
+        assert [(r["text"], text[r["start"]:r["end"]], r["country_code"]) for r in records] == [
+            ("Homs", "Homs", "SY"), ("Aleppo", "Aleppo", "SY"), ("Damascus", "Damascus", "SY")]
+    else:
+        measures = json.loads(result.stdout)
+        assert measures["gold_toponyms"] == 3 and measures["resolution_gold_spans"]["accuracy_161km"] == 1.0, measures
