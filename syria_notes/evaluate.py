@@ -19,8 +19,7 @@ from .shapes import headline_shaped, words
 __all__ = ['MAX_ERROR_KM', 'MISS_CLASSES', 'SHAPES', 'LIST_LABEL', 'LIST_MARK', 'JOINING_WORDS', 'TYPE_FIELDS', 'ANSWER_FIELDS',
            'SYRIA_NAMES', 'SETTLEMENT_NOTES', 'toponym_problem', 'read_corpus', 'gold_mentions', 'miss_class',
            'run_corpus', 'names_list', 'line_shape', 'span_records', 'prediction_records', 'by_doc', 'misses',
-           'by_type', 'by_shape', 'worst_misses', 'unanswered', 'syrian_settlement', 'placing', 'score', 'evaluate',
-           'plot_worst_misses', 'plot_errors']
+           'by_type', 'by_shape', 'worst_misses', 'unanswered', 'syrian_settlement', 'placing', 'score', 'evaluate']
 
 # %% ../nbs/05_evaluate.ipynb #3ae2853d
 MAX_ERROR_KM = 20039  # half the Earth's circumference
@@ -408,54 +407,3 @@ def evaluate(path:str|Path,                    # a corpus with gold toponyms
     failures += [r for r in results if isinstance(r, Failure)]
     unreadable = sum(f.stage != "gold" for f in failures) - sum(isinstance(r, Failure) for r in results)
     return score(docs, results, time.perf_counter() - start) | {"documents_unreadable": unreadable}
-
-# %% ../nbs/05_evaluate.ipynb #119359e2
-def plot_worst_misses(worst:list[dict],      # from `worst_misses`, or the "worst_misses" of `score`'s JSON
-                      title:str|None=None,
-                      figsize:tuple=(12, 6.2),
-                     ):
-    "A world map of the worst misses: each gold point joined by a line to its answer, numbered as in the table."
-    import matplotlib.pyplot as plt
-    from adjustText import adjust_text
-    from matplotlib.lines import Line2D
-    from syria_notes.maps import _basemap, _literal
-    fig = plt.figure(figsize=figsize, dpi=100)
-    ax = fig.add_axes([0.02, 0.07, 0.96, 0.85])
-    m = _basemap(ax, (-180, 180, -60, 80))
-    texts, xs, ys = [], [], []
-    for i, w in enumerate(worst, 1):
-        (gx, gy), (px, py) = m(w["gold"]["lon"], w["gold"]["lat"]), m(w["answer"]["lon"], w["answer"]["lat"])
-        ax.plot([gx, px], [gy, py], color="#b03a2e", lw=0.7, alpha=0.6, zorder=4)
-        ax.scatter([gx], [gy], s=28, color="#1f7a4d", edgecolor="white", lw=0.5, zorder=5)
-        ax.scatter([px], [py], s=30, color="#b03a2e", marker="x", lw=1.2, zorder=5)
-        texts += [ax.text(gx, gy, _literal(f"{i} {w['text']}"), fontsize=7, zorder=7,
-                          bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7)),
-                  ax.text(px, py, str(i), fontsize=6.5, color="#b03a2e", zorder=7)]
-        xs += [gx, px]; ys += [gy, py]
-    if texts: adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.1, 1.3), iter_lim=500, ensure_inside_axes=True,
-                          arrowprops=dict(arrowstyle="-", color="#888888", lw=0.4))
-    fig.legend(handles=[Line2D([], [], ls="", marker="o", color="#1f7a4d", label="gold point, numbered, with the mention"),
-                        Line2D([], [], ls="", marker="x", color="#b03a2e", label="the answer, with its number")],
-               loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(title or f"The {len(worst)} worst misses", x=0.02, ha="left", fontsize=12)
-    return fig
-
-def plot_errors(spans:dict[str, list[dict]],  # corpus name -> its `span_records`
-                figsize:tuple=(8, 4.2),
-               ):
-    "The share of gold spans placed within each distance, one curve per corpus, on a log axis with 161 km marked."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=figsize, dpi=100)
-    for name, rows in spans.items():
-        rows = [s for s in rows if s["within_161km"] is not None]  # the spans resolution is scored on: not neutral, with a point
-        errors, n = sorted(max(0.1, s["error_km"]) for s in rows if s["error_km"] is not None), max(1, len(rows))
-        ax.step([0.1, *errors, MAX_ERROR_KM], [0, *((i + 1) / n for i in range(len(errors))), len(errors) / n], where="post",
-                label=f"{name}: {sum(s['within_161km'] for s in rows) / n:.1%} within 161 km, {1 - len(errors) / n:.1%} unanswered")
-    ax.axvline(161, color="#555555", ls="--", lw=0.8)
-    ax.text(161 * 1.12, 0.03, "161 km (100 miles)", fontsize=8, color="#555555")
-    ax.set(xscale="log", xlim=(0.1, MAX_ERROR_KM), ylim=(0, 1), xlabel="error, km (an answer at the gold's point is drawn at 0.1)",
-           ylabel="share of gold spans placed within")
-    ax.grid(alpha=0.3, which="both", lw=0.4)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
-    ax.set_title("Error on the gold spans: the gap at the top is the share unanswered", fontsize=10, loc="left")
-    return fig
