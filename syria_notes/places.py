@@ -138,12 +138,13 @@ def _contained(places:list[Place], mentions:list[Mention], nouns:list, rankings:
     held = set()
     for i, (p, m, ranked) in enumerate(zip(places, mentions, rankings)):
         if containers[i] is None or nouns[i] or m.label == "NORP" or p.feature in ("country", "continent", "region"): continue
-        link, parent = containers[i][1], chosen[containers[i][0]]
+        j, link = containers[i]
+        parent = chosen[j]
         if parent is None or parent.feature not in (*PARENT_KM, "country"): continue
         if link == "near" and parent.feature not in ("city", "admin2"): continue  # near a country is not in it
         held.add(i)
-        j = containers[i][0]  # 'in Homs' may mean the city or the province the same name gives: inside either
-        parents = [parent] + [c for _, c in rankings[j] if link == "in" and parent.feature == "city" and c.feature == "admin1"
+        parents = [parent]  # 'in Homs' may mean the city or the province the same name gives: inside either
+        parents += [c for _, c in rankings[j] if link == "in" and parent.feature == "city" and c.feature == "admin1"
                               and c.match not in FUZZY and (c.country_code, c.admin1) == (parent.country_code, parent.admin1)][:1]
         if chosen[i] is not None and any(_inside(chosen[i], x) for x in parents): continue
         inside = [c for _, c in ranked if c.match not in FUZZY and c.match != "home" and any(_inside(c, x) for x in parents)]

@@ -47,10 +47,15 @@ class Focus:
     place:Candidate|None = None               # the most specific with a point: the city, else the division's own reading
     share:float = 0.0                         # the country's share of all the weight: how plainly the story is in one country
 
-def position(start:int, text:str) -> str:
-    "Where in the story character `start` is: 'headline' (a short first line), 'lead' (the next `LEAD_CHARS`) or 'body'."
+def _headline_end(text:str) -> int:
+    "Where the headline ends: a short first line with more text after it; 0 when there is none."
     line = text.find("\n")
-    head = line if 0 < line <= HEADLINE_CHARS and text[line:].strip() else 0
+    return line if 0 < line <= HEADLINE_CHARS and not text[line:].isspace() else 0
+
+def position(start:int, text:str, head:int|None=None, # `_headline_end(text)`, when the caller has it
+            ) -> str:
+    "Where in the story character `start` is: 'headline' (a short first line), 'lead' (the next `LEAD_CHARS`) or 'body'."
+    head = _headline_end(text) if head is None else head
     return "headline" if start < head else "lead" if start < head + LEAD_CHARS else "body"
 
 def focus(readings:list[tuple[int, Candidate|None]], # each mention's start and its confident reading (None: not confident)
@@ -60,10 +65,10 @@ def focus(readings:list[tuple[int, Candidate|None]], # each mention's start and 
     """The country the confident readings weigh most towards, weighted by where they are named (headline 3, lead 2,
     body 1: the dateline counts where it stands); within it the first-level division, within that the city.
     With `at`, a local focus: places named near `at` weigh more, fading with distance."""
-    weighted = []
+    weighted, head = [], _headline_end(text)
     for s, c in sorted(((s, c) for s, c in readings if c is not None), key=lambda x: x[0]):
         if not c.country_code or c.match in (*FUZZY, "home") or kind(c.feature) in ("continent", "region", "water"): continue
-        w = POSITION_WEIGHT[position(s, text)]
+        w = POSITION_WEIGHT[position(s, text, head)]
         if at is not None: w *= 1 + LOCAL_GAIN * math.exp(-abs(s - at) / LOCAL_CHARS)
         weighted.append((w, c))
     if not weighted: return Focus()
@@ -100,12 +105,15 @@ class Context:
     divisions:Counter           # (country code, admin1) -> mentions of places in it
     text:str
     labels:list[str]            # the model's entity label over each mention ("" when none)
-    focus:str|None              # the country the story is in (`focus`)
-    home:Candidate|None         # the story's place (`focus`): its city, else its division
     keys:Counter                # how many mentions go by each name key
     containers:list = dataclasses.field(default_factory=list)  # each mention's `text_containers` entry: (index, link) or None
     where:Focus = dataclasses.field(default_factory=Focus)     # the story's `focus`: country, division, city
     sure:list = dataclasses.field(default_factory=list)        # each mention's confident reading (a `Candidate`), or None
+
+    @property
+    def focus(self) -> str|None: return self.where.country  # the country the story is in
+    @property
+    def home(self) -> Candidate|None: return self.where.place  # the story's place: its city, else its division
 
 def _first(m:Mention, cs:list[Candidate]) -> Candidate|None:
     "A mention's reading when it is unambiguous enough to be context for the others."
@@ -183,7 +191,7 @@ def document_context(mentions:list[Mention], doc:Doc, gazetteer, text:str|None=N
         k = bisect.bisect_right(starts, m.start) - 1
         e = ents[k] if k >= 0 else None
         labels.append(e.label_ if e is not None and e.start_char <= m.start < e.end_char else "")
-    return Context(mentions, cands, firsts, countries, divisions, text, labels, where.country, home,
+    return Context(mentions, cands, firsts, countries, divisions, text, labels,
                    Counter(name_key(m.query) for m in mentions), text_containers(mentions, text), where, sure)
 
 # %% ../nbs/03c_ranker.ipynb #24d0eb6a
